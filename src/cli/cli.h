@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The command-line front end: a table of subcommands that also produces the
+ * help, and the few helpers every subcommand shares for options and errors.
+ */
+#ifndef NSNET_CLI_H
+#define NSNET_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "core/error.h"
+
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,
+	EXIT_USAGE = 2,
+};
+
+struct command {
+	const char *name;
+	int (*run)(const struct command *cmd, int argc, char **argv);
+	const char *args;    /* "NAME [--no-loopback]" */
+	const char *summary; /* one line */
+	const char *help;    /* options, one per line, or NULL */
+};
+
+/* Prints "nsnet: <msg>" to stderr and returns the exit status the error calls for. */
+int cli_fail(const struct error *err);
+/* Prints a usage error for cmd and returns EXIT_USAGE. */
+int cli_usage(const struct command *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_help(const struct command *cmd, const char *prefix, FILE *out);
+void cli_warn(const char *msg);
+
+/*
+ * Parses the options every read-only command shares; returns the index of the
+ * first operand, or -1 after printing help (exit 0) and -2 on a usage error.
+ */
+int cli_parse_simple(const struct command *cmd, const char *prefix, int argc, char **argv,
+		     bool *json, bool *flag, const char *flag_long, char flag_short);
+/* As cli_parse_simple, but options end at the first operand (exec's command follows). */
+int cli_parse_leading(const struct command *cmd, int argc, char **argv);
+
+int cmd_ns(const struct command *cmd, int argc, char **argv);
+int cmd_exec(const struct command *cmd, int argc, char **argv);
+int cmd_show(const struct command *cmd, int argc, char **argv);
+
+#endif

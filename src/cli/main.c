@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* nsnet: entry point and the table of subcommands. */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#ifndef NSNET_VERSION
+#define NSNET_VERSION "0"
+#endif
+
+static const struct command commands[] = {
+	{"ns", cmd_ns, "add|del|list ...", "create, delete and list named network namespaces",
+	 NULL},
+	{"exec", cmd_exec, "NAME [--] COMMAND [ARG...]",
+	 "run a command inside a namespace, as 'ip netns exec' does", NULL},
+	{"show", cmd_show, "[NAME] [--json]",
+	 "links, addresses, routes and neighbours of the host or of a namespace",
+	 "  -j, --json    print JSON\n"},
+};
+
+int cli_fail(const struct error *err)
+{
+	fprintf(stderr, "nsnet: %s\n", err->msg[0] ? err->msg : "unknown error");
+	return error_exit_status(err) ? error_exit_status(err) : EXIT_FAIL;
+}
+
+void cli_warn(const char *msg)
+{
+	fprintf(stderr, "nsnet: warning: %s\n", msg);
+}
+
+int cli_usage(const struct command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("nsnet: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'nsnet %s --help'.\n", cmd ? cmd->name : "");
+	return EXIT_USAGE;
+}
+
+void cli_help(const struct command *cmd, const char *prefix, FILE *out)
+{
+	fprintf(out, "Usage: nsnet %s%s %s\n\n%s.\n", prefix ? prefix : "", cmd->name, cmd->args,
+		cmd->summary);
+	if (cmd->help)
+		fprintf(out, "\nOptions:\n%s", cmd->help);
+	fprintf(out, "  -h, --help    show this help\n");
+}
+
+static int parse(const struct command *cmd, const char *prefix, int argc, char **argv,
+		 bool *json, bool *flag, const char *flag_long, char flag_short, bool leading)
+{
+	struct option opts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"json", no_argument, NULL, 'j'},
+		{flag_long ? flag_long : "help", no_argument, NULL, flag_long ? flag_short : 'h'},
+		{0},
+	};
+	char shorts[8];
+	int c;
+
+	snprintf(shorts, sizeof(shorts), "%shj%c", leading ? "+" : "", flag_long ? flag_short : 'h');
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
+		if (c == 'h') {
+			cli_help(cmd, prefix, stdout);
+			return -1;
+		} else if (c == 'j' && json) {
+			*json = true;
+		} else if (flag_long && c == flag_short && flag) {
+			*flag = true;
+		} else {
+			cli_usage(cmd, "unknown option '%s'", argv[optind - 1]);
+			return -2;
+		}
+	}
+	return optind;
+}
+
+int cli_parse_simple(const struct command *cmd, const char *prefix, int argc, char **argv,
+		     bool *json, bool *flag, const char *flag_long, char flag_short)
+{
+	return parse(cmd, prefix, argc, argv, json, flag, flag_long, flag_short, false);
+}
+
+int cli_parse_leading(const struct command *cmd, int argc, char **argv)
+{
+	return parse(cmd, "", argc, argv, NULL, NULL, NULL, 0, true);
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage: nsnet COMMAND [ARGS...]\n\n"
+		     "Virtual networks of Linux network namespaces.\n\nCommands:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(out, "  %-6s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\nOptions:\n  -h, --help     show this help\n"
+		     "  -V, --version  show the version\n\n"
+		     "'nsnet COMMAND --help' describes a command. See nsnet(8).\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
+		printf("nsnet %s\n", NSNET_VERSION);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(&commands[i], argc - 1, argv + 1);
+	fprintf(stderr, "nsnet: unknown command '%s'\nTry 'nsnet --help'.\n", argv[1]);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Named namespaces. Compatibility with iproute2 decides the mechanism:
+ *
+ * - /run/netns is made a shared mount (bound onto itself first if it is not a
+ *   mount point), so a later `ip netns exec` or `nsnet exec`, which make their
+ *   mount namespace a slave of ours, see namespaces added and deleted after
+ *   they started, and so an unmount here propagates there. Without that, a
+ *   delete fails with EBUSY as soon as any process holds a copy of the mount.
+ * - A namespace is created by unshare(CLONE_NEWNET) in this thread, a bind
+ *   mount of the thread's nsfs file onto an empty file we just created with
+ *   O_EXCL, then setns() back: no helper process.
+ * - Anything in /run/netns that is not an nsfs mount (a regular file, a
+ *   symlink) is refused and left alone; we open with O_NOFOLLOW and mount
+ *   through /proc/self/fd, so no path is ever resolved through a link.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "netns.h"
+#include "nl.h"
+#include "rtnl.h"
+
+int netns_enter(int fd, int *ret_saved, struct error *err)
+{
+	_cleanup_close_ int saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+
+	if (saved < 0)
+		return error_errno(err, -errno, "open /proc/thread-self/ns/net");
+	if (setns(fd, CLONE_NEWNET) < 0)
+		return error_errno(err, -errno, "setns");
+	*ret_saved = TAKE_FD(saved);
+	return 0;
+}
+
+void netns_leave(int saved)
+{
+	/*
+	 * Failing to return would leave every later kernel call of this
+	 * process acting on the wrong namespace; nothing sane can follow.
+	 */
+	if (setns(saved, CLONE_NEWNET) < 0)
+		abort();
+	close(saved);
+}
+
+static bool fd_is_nsfs(int fd)
+{
+	struct statfs sfs;
+
+	return fstatfs(fd, &sfs) == 0 && sfs.f_type == (__typeof__(sfs.f_type))NSFS_MAGIC;
+}
+
+/* Describes what stands at /run/netns/NAME when it is not a namespace. */
+static int refuse_entry(int dirfd, const char *name, const char *verb, struct error *err)
+{
+	struct stat st;
+	const char *what = "not a network namespace mount";
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISLNK(st.st_mode))
+			what = "a symbolic link, not a namespace mount";
+		else if (S_ISREG(st.st_mode))
+			what = "a regular file, not a namespace mount (stale or foreign)";
+		else if (S_ISDIR(st.st_mode))
+			what = "a directory, not a namespace mount";
+	}
+	return error_set(err, -EEXIST, "namespace '%s': " NETNS_RUN_DIR "/%s is %s; refusing to %s it",
+			 name, name, what, verb);
+}
+
+static int run_dir_open(int *ret_fd, struct error *err)
+{
+	_cleanup_close_ int fd = -1;
+
+	fd = open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOTDIR || errno == ELOOP)
+			return error_set(err, -ENOTDIR, NETNS_RUN_DIR " is not a directory");
+		return error_errno(err, -errno, "open " NETNS_RUN_DIR);
+	}
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
+/* Opens dir/name as the namespace it must be, or explains why not. */
+static int entry_open(int dirfd, const char *name, int flags, const char *verb, int *ret_fd,
+		      struct error *err)
+{
+	_cleanup_close_ int fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return error_set(err, -ENOENT, "namespace '%s' does not exist", name);
+		if (errno == ELOOP)
+			return refuse_entry(dirfd, name, verb, err);
+		return error_errno(err, -errno, "namespace '%s': open " NETNS_RUN_DIR "/%s", name,
+				   name);
+	}
+	if (!fd_is_nsfs(fd))
+		return refuse_entry(dirfd, name, verb, err);
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
+int netns_open(const char *name, int *ret_fd, struct error *err)
+{
+	_cleanup_close_ int dirfd = -1;
+	int r;
+
+	r = name_netns_check(name, err);
+	if (r < 0)
+		return r;
+	r = run_dir_open(&dirfd, err);
+	if (r == -ENOENT)
+		return error_set(err, -ENOENT, "namespace '%s' does not exist", name);
+	if (r < 0)
+		return r;
+	return entry_open(dirfd, name, O_RDONLY, "use", ret_fd, err);
+}
+
+static int run_dir_make_shared(struct error *err)
+{
+	bool bound = false;
+
+	/* iproute2's dance: MS_SHARED needs a mount point, so bind the dir onto itself once. */
+	while (mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL) < 0) {
+		if (errno != EINVAL || bound)
+			return error_errno(err, -errno, "make " NETNS_RUN_DIR " a shared mount");
+		if (mount(NETNS_RUN_DIR, NETNS_RUN_DIR, "none", MS_BIND | MS_REC, NULL) < 0)
+			return error_errno(err, -errno, "bind-mount " NETNS_RUN_DIR " onto itself");
+		bound = true;
+	}
+	return 0;
+}
+
+static int loopback_up(const char *name, struct error *err)
+{
+	_cleanup_nl_sock_ struct nl_sock *s = NULL;
+	int r;
+
+	r = nl_sock_open(&s, err);
+	if (r < 0)
+		return r;
+	return nl_link_set_up(s, "lo", true, err);
+}
+
+/*
+ * In a new network namespace of this thread, binds it onto the file behind
+ * fd, and returns to where the thread was. Leaves no namespace behind on error.
+ */
+static int create_and_bind(const char *name, int fd, unsigned flags, struct error *err)
+{
+	_cleanup_close_ int saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	char target[64];
+	int r = 0;
+
+	if (saved < 0)
+		return error_errno(err, -errno, "open /proc/thread-self/ns/net");
+	if (unshare(CLONE_NEWNET) < 0)
+		return error_errno(err, -errno, "namespace '%s': unshare", name);
+	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
+	if (mount("/proc/thread-self/ns/net", target, "none", MS_BIND, NULL) < 0) {
+		r = error_errno(err, -errno, "namespace '%s': bind-mount onto " NETNS_RUN_DIR "/%s",
+				name, name);
+	} else if (!(flags & NETNS_ADD_NO_LOOPBACK)) {
+		r = loopback_up(name, err);
+		if (r < 0) {
+			error_prefix(err, "namespace '%s'", name);
+			(void)umount2(target, MNT_DETACH);
+		}
+	}
+	if (setns(saved, CLONE_NEWNET) < 0)
+		abort(); /* see netns_leave() */
+	return r;
+}
+
+int netns_add(const char *name, unsigned flags, struct error *err)
+{
+	_cleanup_close_ int dirfd = -1, fd = -1;
+	int r;
+
+	r = name_netns_check(name, err);
+	if (r < 0)
+		return r;
+	if (mkdir(NETNS_RUN_DIR, 0755) < 0 && errno != EEXIST)
+		return error_errno(err, -errno, "mkdir " NETNS_RUN_DIR);
+	r = run_dir_make_shared(err);
+	if (r < 0)
+		return r;
+	/*
+	 * Only now: a directory fd opened before the bind above would point
+	 * under it, and a namespace mounted through it would be invisible.
+	 */
+	r = run_dir_open(&dirfd, err);
+	if (r < 0)
+		return r;
+	fd = openat(dirfd, name, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0);
+	if (fd < 0) {
+		if (errno == EEXIST) {
+			_cleanup_close_ int nsfd = -1;
+			struct error tmp;
+
+			if (entry_open(dirfd, name, O_PATH, "replace", &nsfd, &tmp) == 0)
+				return error_set(err, -EEXIST, "namespace '%s' already exists",
+						 name);
+			if (err)
+				*err = tmp;
+			return tmp.code;
+		}
+		return error_errno(err, -errno, "namespace '%s': create " NETNS_RUN_DIR "/%s", name,
+				   name);
+	}
+	r = create_and_bind(name, fd, flags, err);
+	if (r < 0) {
+		(void)unlinkat(dirfd, name, 0);
+		return r;
+	}
+	return 0;
+}
+
+/* Unmounts every layer at dir/name; a name can carry stacked binds. */
+static void entry_umount_all(const char *name)
+{
+	char path[sizeof(NETNS_RUN_DIR) + NETNS_NAME_MAX + 2];
+
+	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", name);
+	for (int i = 0; i < 64; i++)
+		if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
+			break;
+}
+
+int netns_del(const char *name, struct error *err)
+{
+	_cleanup_close_ int dirfd = -1, nsfd = -1;
+	char path[sizeof(NETNS_RUN_DIR) + NETNS_NAME_MAX + 2];
+	char src[64];
+	int r;
+
+	r = name_netns_check(name, err);
+	if (r < 0)
+		return r;
+	r = run_dir_open(&dirfd, err);
+	if (r == -ENOENT)
+		return error_set(err, -ENOENT, "namespace '%s' does not exist", name);
+	if (r < 0)
+		return r;
+	r = entry_open(dirfd, name, O_RDONLY, "delete", &nsfd, err);
+	if (r < 0)
+		return r;
+	entry_umount_all(name);
+	if (unlinkat(dirfd, name, 0) == 0)
+		return 0;
+	r = -errno;
+	/*
+	 * EBUSY: another mount namespace holds a private copy of the mount
+	 * (a process that unshared its mounts with private propagation). Put
+	 * ours back so the namespace stays usable and the delete can be
+	 * retried once that process is gone, rather than leaving a file that
+	 * is no longer a namespace here.
+	 */
+	snprintf(src, sizeof(src), "/proc/self/fd/%d", nsfd);
+	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", name);
+	(void)mount(src, path, "none", MS_BIND, NULL);
+	if (r == -EBUSY)
+		return error_set(err, r,
+				 "namespace '%s': " NETNS_RUN_DIR "/%s is busy: it is still mounted in "
+				 "another mount namespace (a process that unshared its mounts with "
+				 "private propagation holds it); stop that process and retry",
+				 name, name);
+	return error_errno(err, r, "namespace '%s': remove " NETNS_RUN_DIR "/%s", name, name);
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct netns_entry *)a)->name, ((const struct netns_entry *)b)->name);
+}
+
+int netns_list(struct netns_entry **ret, size_t *ret_n, struct error *err)
+{
+	_cleanup_free_ struct netns_entry *v = NULL;
+	_cleanup_close_ int dfd = -1;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *d;
+	int r;
+
+	*ret = NULL;
+	*ret_n = 0;
+	r = run_dir_open(&dfd, err);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	d = fdopendir(dfd);
+	if (!d)
+		return error_errno(err, -errno, "read " NETNS_RUN_DIR);
+	dfd = -1; /* owned by d now */
+	while ((errno = 0, de = readdir(d))) {
+		_cleanup_close_ int fd = -1;
+
+		if (de->d_name[0] == '.' || strlen(de->d_name) > NETNS_NAME_MAX)
+			continue;
+		if (n == cap) {
+			struct netns_entry *nv;
+
+			cap = cap ? cap * 2 : 16;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				closedir(d);
+				return error_set(err, -ENOMEM, "out of memory");
+			}
+			v = nv;
+		}
+		snprintf(v[n].name, sizeof(v[n].name), "%s", de->d_name);
+		fd = openat(dirfd(d), de->d_name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		v[n].valid = fd >= 0 && fd_is_nsfs(fd) &&
+			     name_netns_check(de->d_name, NULL) == 0;
+		n++;
+	}
+	r = errno ? -errno : 0;
+	closedir(d);
+	if (r < 0)
+		return error_errno(err, r, "read " NETNS_RUN_DIR);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_entry);
+	*ret = TAKE_PTR(v);
+	*ret_n = n;
+	return 0;
+}
+
+/* /sys shows the devices of the namespace that mounted it: mount a fresh one. */
+static int remount_sys(const char *name, struct error *err)
+{
+	unsigned long flags = 0;
+	struct statvfs sv;
+
+	if (statvfs("/sys", &sv) == 0 && (sv.f_flag & ST_RDONLY))
+		flags = MS_RDONLY;
+	if (umount2("/sys", MNT_DETACH) < 0 && errno != EINVAL)
+		flags = MS_RDONLY; /* cannot hide the old one: at least do not make it writable */
+	if (mount(name, "/sys", "sysfs", flags, NULL) < 0)
+		return error_errno(err, -errno, "namespace '%s': mount /sys", name);
+	return 0;
+}
+
+static void bind_etc(const char *name, void (*warn)(const char *msg))
+{
+	char dir[sizeof(NETNS_ETC_DIR) + NETNS_NAME_MAX + 2];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), NETNS_ETC_DIR "/%s", name);
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char src[PATH_MAX], dst[PATH_MAX], msg[PATH_MAX * 2 + 64];
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(src, sizeof(src), "%s/%s", dir, de->d_name);
+		snprintf(dst, sizeof(dst), "/etc/%s", de->d_name);
+		if (mount(src, dst, "none", MS_BIND, NULL) < 0 && warn) {
+			snprintf(msg, sizeof(msg), "namespace '%s': bind %s over %s: %s", name, src,
+				 dst, strerror(errno));
+			warn(msg);
+		}
+	}
+	closedir(d);
+}
+
+int netns_switch(const char *name, void (*warn)(const char *msg), struct error *err)
+{
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	r = netns_open(name, &fd, err);
+	if (r < 0)
+		return r;
+	if (setns(fd, CLONE_NEWNET) < 0)
+		return error_errno(err, -errno, "namespace '%s': setns", name);
+	if (unshare(CLONE_NEWNS) < 0)
+		return error_errno(err, -errno, "namespace '%s': unshare mount namespace", name);
+	/* Slave, not private: namespaces added or deleted later still propagate in. */
+	if (mount("", "/", "none", MS_SLAVE | MS_REC, NULL) < 0)
+		return error_errno(err, -errno, "namespace '%s': make / a slave mount", name);
+	r = remount_sys(name, err);
+	if (r < 0)
+		return r;
+	bind_etc(name, warn);
+	return 0;
+}

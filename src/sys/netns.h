@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Named network namespaces, the iproute2 way, so that `ip netns` and nsnet see
+ * and use each other's: /run/netns is a shared mount, and a namespace NAME is
+ * the bind mount of a namespace's nsfs inode on the empty file /run/netns/NAME.
+ */
+#ifndef NSNET_NETNS_H
+#define NSNET_NETNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/error.h"
+#include "core/name.h"
+
+#define NETNS_RUN_DIR "/run/netns"
+#define NETNS_ETC_DIR "/etc/netns"
+
+enum {
+	NETNS_ADD_NO_LOOPBACK = 1 << 0, /* leave lo down, as `ip netns add` does */
+};
+
+/* Opens the namespace NAME (O_RDONLY nsfs fd), refusing anything but a namespace mount. */
+int netns_open(const char *name, int *ret_fd, struct error *err);
+
+/* Creates namespace NAME; -EEXIST if it exists. lo is brought up unless told otherwise. */
+int netns_add(const char *name, unsigned flags, struct error *err);
+
+/* Deletes namespace NAME; -ENOENT if there is none. */
+int netns_del(const char *name, struct error *err);
+
+struct netns_entry {
+	char name[NETNS_NAME_MAX + 1];
+	bool valid; /* false: a file in /run/netns that is not a namespace mount */
+};
+
+/* The entries of /run/netns, sorted by name; *ret is NULL when there are none. */
+int netns_list(struct netns_entry **ret, size_t *ret_n, struct error *err);
+
+/*
+ * Moves the calling thread into the namespace behind fd, saving where it was
+ * in *ret_saved; netns_leave goes back. Used around socket creation.
+ */
+int netns_enter(int fd, int *ret_saved, struct error *err);
+void netns_leave(int saved);
+
+/*
+ * Moves the process into namespace NAME the way `ip netns exec` prepares its
+ * command: the network namespace, a mount namespace of its own (a slave of
+ * ours), /sys remounted for the namespace, and every file of /etc/netns/NAME
+ * bound over its /etc counterpart. warn is called for each /etc file that
+ * could not be bound. Meant to be followed by exec; there is no way back.
+ */
+int netns_switch(const char *name, void (*warn)(const char *msg), struct error *err);
+
+#endif

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Links: veth pairs, bridges, and changes to an existing link by name. */
+#include <errno.h>
+#include <linux/if.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+#include <string.h>
+
+#include "core/name.h"
+#include "rtnl.h"
+
+static struct ifinfomsg *link_msg(struct nl_msg *m, uint16_t type, uint16_t flags)
+{
+	struct ifinfomsg *ifi = nl_msg_init(m, type, flags, sizeof(*ifi));
+
+	if (ifi)
+		ifi->ifi_family = AF_UNSPEC;
+	return ifi;
+}
+
+/* The attributes a new link may carry, at the current nesting level. */
+static void put_link_attrs(struct nl_msg *m, const char *name, const struct link_attrs *a)
+{
+	nl_msg_put_str(m, IFLA_IFNAME, name);
+	if (!a)
+		return;
+	if (a->mtu)
+		nl_msg_put_u32(m, IFLA_MTU, a->mtu);
+	if (a->mac)
+		nl_msg_put(m, IFLA_ADDRESS, MAC_LEN, a->mac);
+	if (a->alias)
+		nl_msg_put_str(m, IFLA_IFALIAS, a->alias);
+	if (a->netns_fd >= 0)
+		nl_msg_put_u32(m, IFLA_NET_NS_FD, (uint32_t)a->netns_fd);
+}
+
+static int check_names(const char *name, const char *peer, struct error *err)
+{
+	int r = name_ifname_check(name, err);
+
+	if (r < 0 || !peer)
+		return r;
+	return name_ifname_check(peer, err);
+}
+
+int nl_link_add_veth(struct nl_sock *s, const char *name, const struct link_attrs *a,
+		     const char *peer, const struct link_attrs *pa, struct error *err)
+{
+	struct nl_msg m;
+	struct nlattr *linkinfo, *data, *peer_nest;
+	struct ifinfomsg *pifi;
+	int r;
+
+	r = check_names(name, peer, err);
+	if (r < 0)
+		return r;
+	link_msg(&m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	put_link_attrs(&m, name, a);
+	linkinfo = nl_msg_nest_start(&m, IFLA_LINKINFO);
+	nl_msg_put_str(&m, IFLA_INFO_KIND, "veth");
+	data = nl_msg_nest_start(&m, IFLA_INFO_DATA);
+	peer_nest = nl_msg_nest_start(&m, VETH_INFO_PEER);
+	/* The peer's attributes follow an ifinfomsg of its own, inside the nest. */
+	if (!m.overflow && m.nlh->nlmsg_len + MNL_ALIGN(sizeof(*pifi)) <= m.size) {
+		pifi = mnl_nlmsg_put_extra_header(m.nlh, sizeof(*pifi));
+		pifi->ifi_family = AF_UNSPEC;
+	} else {
+		m.overflow = true;
+	}
+	put_link_attrs(&m, peer, pa);
+	nl_msg_nest_end(&m, peer_nest);
+	nl_msg_nest_end(&m, data);
+	nl_msg_nest_end(&m, linkinfo);
+	return nl_request(s, &m, err, "veth '%s' (peer '%s')", name, peer);
+}
+
+int nl_link_add_bridge(struct nl_sock *s, const char *name, const struct link_attrs *a,
+		       struct error *err)
+{
+	struct nl_msg m;
+	struct nlattr *linkinfo;
+	int r;
+
+	r = check_names(name, NULL, err);
+	if (r < 0)
+		return r;
+	link_msg(&m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	put_link_attrs(&m, name, a);
+	linkinfo = nl_msg_nest_start(&m, IFLA_LINKINFO);
+	nl_msg_put_str(&m, IFLA_INFO_KIND, "bridge");
+	nl_msg_nest_end(&m, linkinfo);
+	return nl_request(s, &m, err, "bridge '%s'", name);
+}
+
+struct index_reply {
+	int ifindex;
+};
+
+static int index_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	struct index_reply *ir = data;
+
+	if (nlh->nlmsg_type == RTM_NEWLINK && nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(*ifi)))
+		ir->ifindex = ifi->ifi_index;
+	return MNL_CB_OK;
+}
+
+int nl_link_index(struct nl_sock *s, const char *name, int *ret_ifindex, struct error *err)
+{
+	struct index_reply ir = {0};
+	struct nl_msg m;
+	char what[64];
+	int r;
+
+	r = check_names(name, NULL, err);
+	if (r < 0)
+		return r;
+	link_msg(&m, RTM_GETLINK, 0);
+	nl_msg_put_str(&m, IFLA_IFNAME, name);
+	/* Only the index is wanted: skip the statistics and VF blobs. */
+	nl_msg_put_u32(&m, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	snprintf(what, sizeof(what), "link '%s'", name);
+	r = nl_request_reply(s, &m, index_cb, &ir, err, what);
+	if (r == -ENODEV)
+		return error_set(err, -ENODEV, "link '%s'%s does not exist", name,
+				 nl_sock_where(s));
+	if (r < 0)
+		return r;
+	if (ir.ifindex <= 0)
+		return error_set(err, -EBADMSG, "link '%s'%s: no index in reply", name,
+				 nl_sock_where(s));
+	*ret_ifindex = ir.ifindex;
+	return 0;
+}
+
+/* An RTM_NEWLINK without NLM_F_CREATE changes the existing link named name. */
+static struct ifinfomsg *change_msg(struct nl_msg *m, const char *name)
+{
+	struct ifinfomsg *ifi = link_msg(m, RTM_NEWLINK, 0);
+
+	nl_msg_put_str(m, IFLA_IFNAME, name);
+	return ifi;
+}
+
+int nl_link_set_master(struct nl_sock *s, const char *name, const char *master,
+		       struct error *err)
+{
+	struct nl_msg m;
+	int master_index = 0;
+	int r;
+
+	r = check_names(name, master, err);
+	if (r < 0)
+		return r;
+	if (master) {
+		r = nl_link_index(s, master, &master_index, err);
+		if (r < 0)
+			return error_prefix(err, "link '%s': set master", name);
+	}
+	change_msg(&m, name);
+	nl_msg_put_u32(&m, IFLA_MASTER, (uint32_t)master_index);
+	if (master)
+		return nl_request(s, &m, err, "link '%s' (master '%s')", name, master);
+	return nl_request(s, &m, err, "link '%s' (no master)", name);
+}
+
+int nl_link_set_up(struct nl_sock *s, const char *name, bool up, struct error *err)
+{
+	struct ifinfomsg *ifi;
+	struct nl_msg m;
+	int r;
+
+	r = check_names(name, NULL, err);
+	if (r < 0)
+		return r;
+	ifi = change_msg(&m, name);
+	ifi->ifi_change = IFF_UP;
+	ifi->ifi_flags = up ? IFF_UP : 0;
+	return nl_request(s, &m, err, "link '%s' (%s)", name, up ? "up" : "down");
+}
+
+int nl_link_set_mtu(struct nl_sock *s, const char *name, unsigned mtu, struct error *err)
+{
+	struct nl_msg m;
+	int r;
+
+	r = check_names(name, NULL, err);
+	if (r < 0)
+		return r;
+	change_msg(&m, name);
+	nl_msg_put_u32(&m, IFLA_MTU, mtu);
+	return nl_request(s, &m, err, "link '%s' (mtu %u)", name, mtu);
+}
+
+int nl_link_del(struct nl_sock *s, const char *name, struct error *err)
+{
+	struct nl_msg m;
+	int r;
+
+	r = check_names(name, NULL, err);
+	if (r < 0)
+		return r;
+	link_msg(&m, RTM_DELLINK, 0);
+	nl_msg_put_str(&m, IFLA_IFNAME, name);
+	return nl_request(s, &m, err, "link '%s'", name);
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The kernel objects nsnet manages, one intention-named function per change:
+ * links (veth, bridge), addresses, routes and neighbours, plus reading a whole
+ * namespace back into a struct netstate. Every function works on the
+ * namespace of the socket it is given; errors name the object and namespace.
+ */
+#ifndef NSNET_RTNL_H
+#define NSNET_RTNL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/inet.h"
+#include "core/netstate.h"
+#include "nl.h"
+
+struct link_attrs {
+	unsigned mtu;       /* 0: the kernel's default */
+	const uint8_t *mac; /* NULL: the kernel picks a random one */
+	const char *alias;  /* NULL: none */
+	int netns_fd;       /* create in this namespace; -1: the socket's own */
+};
+#define LINK_ATTRS_INIT {.netns_fd = -1}
+
+/*
+ * A veth pair: name in the socket's namespace (or a->netns_fd), peer created
+ * directly in pa->netns_fd. Never moved afterwards: a move waits for RCU.
+ */
+int nl_link_add_veth(struct nl_sock *s, const char *name, const struct link_attrs *a,
+		     const char *peer, const struct link_attrs *pa, struct error *err);
+int nl_link_add_bridge(struct nl_sock *s, const char *name, const struct link_attrs *a,
+		       struct error *err);
+/* master NULL releases the link from its master. */
+int nl_link_set_master(struct nl_sock *s, const char *name, const char *master,
+		       struct error *err);
+int nl_link_set_up(struct nl_sock *s, const char *name, bool up, struct error *err);
+int nl_link_set_mtu(struct nl_sock *s, const char *name, unsigned mtu, struct error *err);
+int nl_link_del(struct nl_sock *s, const char *name, struct error *err);
+/* -ENODEV when there is no such link. */
+int nl_link_index(struct nl_sock *s, const char *name, int *ret_ifindex, struct error *err);
+
+int nl_addr_add(struct nl_sock *s, const char *dev, const struct inet_prefix *p,
+		struct error *err);
+int nl_addr_del(struct nl_sock *s, const char *dev, const struct inet_prefix *p,
+		struct error *err);
+
+struct route_spec {
+	struct inet_prefix dst;   /* len 0: default route */
+	struct inet_addr gateway; /* family 0: none (an on-link route) */
+	const char *dev;          /* NULL: resolved by the kernel from the gateway */
+	uint8_t protocol;         /* 0: RTPROT_STATIC on add, any on delete */
+	uint32_t table;           /* 0: main */
+	uint32_t priority;        /* metric */
+};
+
+int nl_route_add(struct nl_sock *s, const struct route_spec *r, struct error *err);
+int nl_route_del(struct nl_sock *s, const struct route_spec *r, struct error *err);
+
+/* A permanent neighbour entry. */
+int nl_neigh_add(struct nl_sock *s, const char *dev, const struct inet_addr *dst,
+		 const uint8_t mac[MAC_LEN], struct error *err);
+int nl_neigh_del(struct nl_sock *s, const char *dev, const struct inet_addr *dst,
+		 struct error *err);
+
+/* The id under which the socket's namespace knows the namespace behind fd; -1: none. */
+int nl_netns_id(struct nl_sock *s, int netns_fd, int *ret_nsid, struct error *err);
+
+/* Reads links, addresses, routes (every table) and neighbours into st. */
+int nl_observe(struct nl_sock *s, struct netstate *st, struct error *err);
+
+#endif

@@ -1,0 +1,295 @@
+# tests/integration/lib.bash: shared by every integration .bats file (`load lib`).
+#
+# What it owns:
+#   - refusing to run outside tests/sandbox (never touch the machine's network);
+#   - the `nsnet` and `nltool` functions (binaries under test, optionally wrapped
+#     by $NSNET_WRAP, e.g. valgrind), and turning valgrind/ASan/UBSan reports into
+#     test failures whatever exit status the tool returned;
+#   - the leak check: a canonical snapshot of kernel and filesystem state before
+#     and after every test, compared after the test's own cleanup_test.
+#
+# Run a file:   prove -v --exec "tests/sandbox bats --tap" tests/integration/ns.bats
+# Environment:  NSNET   path to nsnet   (default build/nsnet)
+#               NLTOOL  path to nltool  (default build/tests/nltool)
+#               NSNET_WRAP  prefix command for both, e.g.
+#                 "valgrind -q --error-exitcode=97 --leak-check=full
+#                  --errors-for-leak-kinds=definite,indirect --track-fds=yes"
+
+bats_require_minimum_version 1.5.0
+
+# --- isolation guard --------------------------------------------------------
+# NSNET_SANDBOX is exported by tests/sandbox. Also check the facts it stands for:
+# a network and mount namespace of our own, and a tmpfs on /run. PID 1 is the
+# machine's init (no PID namespace), so comparing with it tells the truth.
+_lib_refuse() {
+	printf 'lib.bash: REFUSING TO RUN: %s\n' "$1" >&2
+	printf 'lib.bash: run through the sandbox: prove --exec "tests/sandbox bats --tap" %s\n' \
+		"${BATS_TEST_FILENAME:-FILE}" >&2
+	exit 1
+}
+[[ ${NSNET_SANDBOX:-} == 1 ]] || _lib_refuse "NSNET_SANDBOX is not set (not inside tests/sandbox)"
+[[ $(readlink /proc/self/ns/net) != "$(readlink /proc/1/ns/net)" ]] ||
+	_lib_refuse "this is the machine's own network namespace"
+[[ $(readlink /proc/self/ns/mnt) != "$(readlink /proc/1/ns/mnt)" ]] ||
+	_lib_refuse "this is the machine's own mount namespace"
+[[ $(findmnt -n -o FSTYPE --mountpoint /run 2>/dev/null) == tmpfs ]] ||
+	_lib_refuse "/run is not the sandbox's tmpfs"
+
+# --- binaries under test ----------------------------------------------------
+NSNET=$(realpath -m "${NSNET:-$BATS_TEST_DIRNAME/../../build/nsnet}")
+NLTOOL=$(realpath -m "${NLTOOL:-$BATS_TEST_DIRNAME/../../build/tests/nltool}")
+NSNET_WRAP=${NSNET_WRAP:-}
+export NSNET NLTOOL NSNET_WRAP
+
+# Sanitizer reports go to files so that an ASan/UBSan exit (status 1 by
+# default) can never pass for an expected "exit 1". exitcode=97 makes it
+# visible in $status as well.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$BATS_RUN_TMPDIR/asan:detect_leaks=1:exitcode=97"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}halt_on_error=1:print_stacktrace=1:log_path=$BATS_RUN_TMPDIR/ubsan:exitcode=97"
+
+# _wrapped BIN ARGS...: run BIN under $NSNET_WRAP. Under valgrind each process
+# logs to $BATS_TEST_TMPDIR/vg.PID, checked by common_teardown.
+_wrapped() {
+	local -a wrap
+	read -r -a wrap <<<"$NSNET_WRAP"
+	if [[ $NSNET_WRAP == *valgrind* ]]; then
+		local dir=${BATS_TEST_TMPDIR:-$BATS_RUN_TMPDIR}
+		wrap+=("--log-file=$dir/vg.%p")
+	fi
+	"${wrap[@]}" "$@"
+}
+nsnet() { _wrapped "$NSNET" "$@"; }
+nltool() { _wrapped "$NLTOOL" "$@"; }
+
+require_nsnet() {
+	[[ -x $NSNET ]] || fail "nsnet binary not found at $NSNET (build it first, or set NSNET)"
+}
+require_nltool() {
+	[[ -x $NLTOOL ]] || fail "nltool binary not found at $NLTOOL (build it first, or set NLTOOL)"
+}
+
+# --- assertions ---------------------------------------------------------------
+fail() {
+	printf '%s\n' "$*" >&2
+	return 1
+}
+
+# assert_status N: after `run`, fail unless the command exited N; shows output.
+assert_status() {
+	local want=$1
+	if [[ $status -ne $want ]]; then
+		printf 'command: %s\nexpected exit status %s, got %s\noutput:\n%s\n' \
+			"$BATS_RUN_COMMAND" "$want" "$status" "$output" >&2
+		[[ -z ${stderr-} ]] || printf 'stderr:\n%s\n' "$stderr" >&2
+		return 1
+	fi
+}
+
+# assert_output_contains STR: after `run`, $output must contain STR.
+assert_output_contains() {
+	if [[ $output != *"$1"* ]]; then
+		printf 'command: %s\nexpected output to contain: %s\noutput:\n%s\n' \
+			"$BATS_RUN_COMMAND" "$1" "$output" >&2
+		return 1
+	fi
+}
+
+# assert_output_matches ERE: after `run`, $output must match the regex.
+assert_output_matches() {
+	if ! [[ $output =~ $1 ]]; then
+		printf 'command: %s\nexpected output to match /%s/\noutput:\n%s\n' \
+			"$BATS_RUN_COMMAND" "$1" "$output" >&2
+		return 1
+	fi
+}
+
+# assert_json FILTER [JSON]: jq -e FILTER on JSON (default $output).
+assert_json() {
+	local filter=$1 json=${2-$output}
+	if ! jq -e "$filter" >/dev/null 2>&1 <<<"$json"; then
+		printf 'jq -e failed: %s\non:\n%s\n' "$filter" "$json" >&2
+		return 1
+	fi
+}
+
+# wait_until TIMEOUT_S CMD...: poll CMD every 50 ms until it succeeds.
+wait_until() {
+	local timeout=$1
+	shift
+	local deadline=$((SECONDS + timeout + 1)) i=0
+	until "$@"; do
+		if ((SECONDS >= deadline)); then
+			printf 'timed out after %ss waiting for: %s\n' "$timeout" "$*" >&2
+			return 1
+		fi
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+# --- small facts used by tests ---------------------------------------------------
+# mount_fstype PATH: filesystem type of the mount whose mountpoint is PATH
+# (the last one if stacked), empty when PATH is not a mountpoint.
+mount_fstype() {
+	awk -v mp="$1" '$5 == mp { for (i = 7; $i != "-"; i++); t = $(i + 1) } END { print t }' \
+		/proc/self/mountinfo
+}
+is_netns_mount() { [[ $(mount_fstype "$1") == nsfs ]]; }
+
+# netns_inode NAME: inode of the network namespace bound at /run/netns/NAME.
+netns_inode() { stat -L -c %i "/run/netns/$1"; }
+
+# link_json [NS] DEV: `ip -j -d link show DEV` (in NS if given) as one object.
+link_json() {
+	if (($# == 2)); then
+		ip -n "$1" -j -d link show dev "$2" | jq -c '.[0]'
+	else
+		ip -j -d link show dev "$1" | jq -c '.[0]'
+	fi
+}
+
+# --- leak check ---------------------------------------------------------------
+# _snap_raw LABEL CMD...: "LABEL<TAB>stdout on one line" (or "ERROR status").
+_snap_raw() {
+	local label=$1 out
+	shift
+	if out=$("$@" 2>/dev/null); then
+		printf '%s\t%s\n' "$label" "${out//$'\n'/ }"
+	else
+		printf '%s\tERROR exit status %s\n' "$label" "$?"
+	fi
+}
+
+_snap_ns() {
+	local label=$1
+	shift
+	_snap_raw "$label.link" ip "$@" -j -d link show
+	_snap_raw "$label.addr" ip "$@" -j addr show
+	_snap_raw "$label.route4" ip "$@" -j -4 route show table all
+	_snap_raw "$label.route6" ip "$@" -j -6 route show table all
+}
+
+# One jq for the whole snapshot: every JSON array becomes one sorted
+# ["label", element] line; volatile fields (counters, lifetimes, timers) and
+# nft's metainfo are dropped.
+_SNAP_JQ='
+def canon: walk(if type == "object" then
+	del(.stats, .stats64, .valid_life_time, .preferred_life_time, .expires,
+	    .hello_timer, .tcn_timer, .topology_change_timer, .gc_timer,
+	    .used, .confirmed, .updated, .probes)
+	else . end);
+(index("\t")) as $i | .[:$i] as $l | .[$i + 1:] as $j
+| if $j == "" then empty
+  elif ($j | startswith("ERROR ")) then [$l, $j]
+  else (try ($j | fromjson) catch null) as $v
+  | if $v == null then [$l, "UNPARSABLE " + $j]
+    elif $l == "nft" then ($v.nftables[]? | select(has("metainfo") | not) | canon | [$l, .])
+    elif ($v | type) == "array" then ($v[] | canon | [$l, .])
+    else [$l, ($v | canon)] end
+  end'
+
+# snapshot FILE: canonical, sorted text of everything a test could leak: links,
+# addresses, routes and rules of the host and of every namespace in
+# /run/netns, nft ruleset, forwarding/rp_filter sysctls, the entries of
+# /run/netns, /run/nsnet and /etc/netns, and mountpoints under /run/netns/,
+# /etc and /sys. (/run/netns itself becoming a mountpoint is not a leak:
+# iproute2 and nsnet make it one once and never undo it.)
+snapshot() {
+	local f entry
+	{
+		{
+			_snap_ns host
+			_snap_raw host.rule4 ip -j -4 rule show
+			_snap_raw host.rule6 ip -j -6 rule show
+			_snap_raw host.nsid ip -j netns list-id
+			! command -v nft >/dev/null || _snap_raw nft nft -j list ruleset
+			for entry in /run/netns/*; do
+				is_netns_mount "$entry" || continue
+				_snap_ns "ns[${entry##*/}]" -n "${entry##*/}"
+			done
+		} | jq -RcS "$_SNAP_JQ"
+		for f in net/ipv4/ip_forward net/ipv6/conf/all/forwarding \
+			net/ipv4/conf/all/rp_filter net/ipv4/conf/default/rp_filter; do
+			printf 'sysctl %s=%s\n' "$f" "$(cat "/proc/sys/$f" 2>&1)"
+		done
+		# Directory entries: name, type (f, d, l...) and symlink target.
+		find /run/netns -mindepth 1 -maxdepth 1 -printf 'run-netns %f %y %l\n' 2>&1
+		find /run/nsnet -mindepth 1 -printf 'run-nsnet %P %y %l\n' 2>&1
+		[[ ! -e /etc/netns ]] || find /etc/netns -printf 'etc-netns %P %y %l\n' 2>&1
+		awk '$5 ~ "^(/run/netns/|/etc(/|$)|/sys(/|$))" { print "mount " $5 }' /proc/self/mountinfo
+	} | LC_ALL=C sort >"$1"
+}
+
+# leak_diff BEFORE: snapshot now and compare with BEFORE, polling for up to
+# ~5 s because namespace teardown in the kernel is asynchronous (the host end of
+# a veth whose peer was in a deleted namespace goes away a little later).
+leak_diff() {
+	local before=$1 after=$BATS_TEST_TMPDIR/after tries=0
+	while :; do
+		snapshot "$after"
+		diff -q "$before" "$after" >/dev/null && return 0
+		((++tries < ${LEAK_TRIES:-50})) || break
+		sleep 0.1
+	done
+	echo "LEAK CHECK FAILED: state after the test differs from before (- before, + after):" >&2
+	diff -u "$before" "$after" >&2
+	return 1
+}
+
+# _vg_report FILE: valgrind log minus the fd report of descriptors merely
+# inherited from the test harness (bats keeps several open).
+_vg_report() {
+	sed -E 's/^==[0-9]+== ?//' "$1" | awk '
+		/^FILE DESCRIPTORS: [0-9]+ open/ { next }
+		/^Open file descriptor [0-9]+:/ {
+			hdr = $0
+			if ((getline line) > 0 && line ~ /<inherited from parent>/) next
+			print hdr; print line; next
+		}
+		/^[[:space:]]*$/ { next }
+		{ print }'
+}
+
+# check_tool_reports: fail if valgrind or a sanitizer reported anything.
+check_tool_reports() {
+	local f rc=0 rep
+	shopt -s nullglob
+	for f in "${BATS_TEST_TMPDIR:-/nonexistent}"/vg.*; do
+		rep=$(_vg_report "$f")
+		if [[ -n $rep ]]; then
+			printf 'VALGRIND REPORT (%s):\n%s\n' "${f##*/}" "$rep" >&2
+			rc=1
+		fi
+	done
+	# Sanitizer logs are per run: report and move them aside so that the
+	# next test does not fail for this one's report.
+	for f in "$BATS_RUN_TMPDIR"/asan.* "$BATS_RUN_TMPDIR"/ubsan.*; do
+		printf 'SANITIZER REPORT (%s):\n' "${f##*/}" >&2
+		cat "$f" >&2
+		mkdir -p "$BATS_RUN_TMPDIR/reported"
+		mv "$f" "$BATS_RUN_TMPDIR/reported/${BATS_TEST_NUMBER:-0}.${f##*/}"
+		rc=1
+	done
+	shopt -u nullglob
+	return "$rc"
+}
+
+common_setup() {
+	require_nsnet
+	snapshot "$BATS_TEST_TMPDIR/before"
+}
+
+common_teardown() {
+	local rc=0
+	if declare -F cleanup_test >/dev/null; then
+		cleanup_test || { echo "cleanup_test failed (status $?)" >&2; rc=1; }
+	fi
+	check_tool_reports || rc=1
+	if [[ -f $BATS_TEST_TMPDIR/before ]]; then
+		leak_diff "$BATS_TEST_TMPDIR/before" || rc=1
+	fi
+	return "$rc"
+}
+
+setup() { common_setup; }
+teardown() { common_teardown; }
