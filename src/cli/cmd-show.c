@@ -127,7 +127,7 @@ static void print_link(const struct netstate *st, const struct ns_link *l)
 	char mac[LLADDR_MAX * 3];
 
 	mac_format(l->mac, l->mac_len, mac, sizeof(mac));
-	printf("  %3d: %-15s %-8s %-5s %-17s mtu %-5u", l->ifindex, l->name,
+	printf("  %3d: %-15s %-7s %-14s %-17s mtu %-5u", l->ifindex, l->name,
 	       l->kind[0] ? l->kind : "-", netstate_operstate_name(l->operstate),
 	       l->mac_len ? mac : "-", l->mtu);
 	if (l->master)

@@ -311,7 +311,9 @@ int netns_list(struct netns_entry **ret, size_t *ret_n, struct error *err)
 	while ((errno = 0, de = readdir(d))) {
 		_cleanup_close_ int fd = -1;
 
-		if (de->d_name[0] == '.' || strlen(de->d_name) > NETNS_NAME_MAX)
+		size_t len = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' || len > NETNS_NAME_MAX)
 			continue;
 		if (n == cap) {
 			struct netns_entry *nv;
@@ -324,7 +326,7 @@ int netns_list(struct netns_entry **ret, size_t *ret_n, struct error *err)
 			}
 			v = nv;
 		}
-		snprintf(v[n].name, sizeof(v[n].name), "%s", de->d_name);
+		memcpy(v[n].name, de->d_name, len + 1);
 		fd = openat(dirfd(d), de->d_name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		v[n].valid = fd >= 0 && fd_is_nsfs(fd) &&
 			     name_netns_check(de->d_name, NULL) == 0;

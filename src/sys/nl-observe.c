@@ -131,7 +131,7 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	if ((a = t.tb[IFLA_LINKINFO]) && mnl_attr_validate(a, MNL_TYPE_NESTED) == 0)
 		mnl_attr_parse_nested(a, link_kind_cb, l->kind);
 	/* IFLA_LINK of a non-veth (e.g. a tunnel's underlay) is not a peer. */
-	if (strcmp(l->kind, "veth") != 0 || l->link == l->ifindex) {
+	if (strcmp(l->kind, "veth") != 0) {
 		l->link = 0;
 		l->link_nsid = -1;
 	}
