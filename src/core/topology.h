@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The topology file: what a user wants (bridges on the host, namespaces with
+ * their interfaces, addresses and routes, port forwards), parsed from a YAML
+ * buffer into a model and validated as a whole before anything touches the
+ * kernel. Pure: the caller reads the file, we only get its bytes.
+ *
+ * Every error reads "FILE:LINE:COL: KEY: REASON", LINE and COL 1-based and
+ * pointing at the offending key or value, KEY the path to it with mapping keys
+ * joined by '.' and sequence positions as "[i]" (0-based):
+ * "namespaces.blue.routes[1].via". Errors about the file as a whole (size,
+ * binary data, directives, YAML syntax, emptiness) have no key to name and
+ * read "FILE:LINE:COL: REASON". The first error found is the one reported.
+ *
+ * Cables: an interface either plugs into a bridge through a veth pair
+ * ("bridge:", whose host end is "host-end:") or is one end of a veth pair whose
+ * other end is in a namespace ("peer: NS/IFACE"). A cable may be declared on
+ * one side only, then the other end is created bare (no addresses, no MTU); or
+ * on both sides, then each side must name the other. The peer namespace must
+ * exist either way, and no interface may be the peer of two cables.
+ *
+ * Derived host ends: a bridged interface without "host-end:" gets
+ * "nsn-XXXXXXXX", the 32-bit FNV-1a hash of "NS/IFACE" in hex: 12 bytes,
+ * stable across runs, and checked for collisions like any other name (set
+ * "host-end:" explicitly on a collision).
+ */
+#ifndef NSNET_TOPOLOGY_H
+#define NSNET_TOPOLOGY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "inet.h"
+#include "name.h"
+
+/* Caps on what a user controls, checked with a located error, never truncated. */
+#define TOPOLOGY_FILE_MAX (1024 * 1024)
+#define TOPOLOGY_DEPTH_MAX 16
+#define TOPOLOGY_NAMESPACES_MAX 4096
+#define TOPOLOGY_BRIDGES_MAX 4096
+#define TOPOLOGY_IFACES_MAX 64	/* per namespace */
+#define TOPOLOGY_ADDRS_MAX 16	/* per interface or bridge */
+#define TOPOLOGY_ROUTES_MAX 256 /* per namespace */
+#define TOPOLOGY_FORWARDS_MAX 65536
+
+#define TOPOLOGY_MTU_MIN 68
+#define TOPOLOGY_MTU_MAX 65535
+
+/* Where an object or value was written: 1-based line and column. */
+struct topology_pos {
+	unsigned line;
+	unsigned col;
+};
+
+struct topology_addr {
+	struct inet_prefix prefix;
+	struct topology_pos pos;
+};
+
+struct topology_bridge {
+	char name[IFNAME_MAX + 1];
+	struct topology_pos pos;
+	struct topology_addr addrs[TOPOLOGY_ADDRS_MAX];
+	size_t n_addrs;
+	bool addrs_listed; /* written as "addresses:" (for error keys) */
+	bool nat;
+	uint32_t mtu; /* 0: kernel default */
+};
+
+enum topology_link {
+	TOPOLOGY_LINK_BRIDGE, /* veth pair, host end enslaved to a bridge */
+	TOPOLOGY_LINK_PEER,   /* veth pair, other end in a namespace */
+};
+
+struct topology_iface {
+	char name[IFNAME_MAX + 1];
+	struct topology_pos pos;
+	enum topology_link link;
+	struct topology_pos link_pos; /* of the "bridge:" or "peer:" value */
+
+	/* TOPOLOGY_LINK_BRIDGE */
+	char bridge[IFNAME_MAX + 1];
+	char host_end[IFNAME_MAX + 1];
+	struct topology_pos host_end_pos; /* the interface's when derived */
+	bool host_end_derived;
+	size_t bridge_idx; /* into topology.bridges, set by validation */
+
+	/* TOPOLOGY_LINK_PEER */
+	char peer_ns[NETNS_NAME_MAX + 1];
+	char peer_iface[IFNAME_MAX + 1];
+	size_t peer_ns_idx;    /* set by validation */
+	size_t peer_iface_idx; /* SIZE_MAX when the other end is not declared */
+
+	struct topology_addr addrs[TOPOLOGY_ADDRS_MAX];
+	size_t n_addrs;
+	bool addrs_listed;
+	uint32_t mtu; /* 0: kernel default */
+	bool has_mac;
+	uint8_t mac[MAC_LEN];
+};
+
+struct topology_route {
+	struct inet_prefix to; /* "default": 0.0.0.0/0 or ::/0 after the family of via */
+	bool has_via;
+	struct inet_addr via;
+	char dev[IFNAME_MAX + 1]; /* empty: chosen by the kernel from via */
+	struct topology_pos pos;
+	struct topology_pos via_pos;
+	struct topology_pos dev_pos;
+};
+
+struct topology_ns {
+	char name[NETNS_NAME_MAX + 1];
+	struct topology_pos pos;
+	struct topology_iface *ifaces;
+	size_t n_ifaces;
+	struct topology_route *routes;
+	size_t n_routes;
+};
+
+enum topology_proto {
+	TOPOLOGY_PROTO_TCP,
+	TOPOLOGY_PROTO_UDP,
+};
+
+struct topology_forward {
+	enum topology_proto proto;
+	uint16_t port_lo, port_hi;	 /* host ports, inclusive; equal for one port */
+	struct inet_addr to;		 /* resolved target address */
+	char to_ns[NETNS_NAME_MAX + 1];	 /* when written "NS:PORT", else empty */
+	uint16_t to_port_lo, to_port_hi; /* same size as the host range */
+	bool has_host_addr;
+	struct inet_addr host_addr;
+	struct topology_pos pos;
+	struct topology_pos port_pos;
+	struct topology_pos to_pos;
+};
+
+struct topology {
+	char name[NETNS_NAME_MAX + 1];
+	struct topology_bridge *bridges;
+	size_t n_bridges;
+	struct topology_ns *namespaces;
+	size_t n_namespaces;
+	struct topology_forward *forwards;
+	size_t n_forwards;
+};
+
+/*
+ * Parses and validates a topology from buf (len bytes, no NUL needed). file
+ * labels the messages and, without "name:", gives the topology's name (its
+ * base name without extension). On failure *ret is untouched and err (kind
+ * ERROR_INPUT) says what and where.
+ */
+int topology_parse(const char *file, const char *buf, size_t len, struct topology **ret,
+		   struct error *err);
+
+/* Frees t and everything it owns; accepts NULL. */
+void topology_free(struct topology *t);
+
+/* The namespace named name, or NULL. */
+struct topology_ns *topology_ns_find(const struct topology *t, const char *name);
+
+/* The bridge named name, or NULL. */
+struct topology_bridge *topology_bridge_find(const struct topology *t, const char *name);
+
+/*
+ * Internal to topology*.c. The YAML is first read into this small tree, which
+ * keeps every node's position (libfyaml 0.7 has no position for a collection
+ * node) and holds no alias, anchor or tag, then loaded into the model, then
+ * checked as a whole.
+ */
+enum topology_ynode_type {
+	TOPOLOGY_Y_SCALAR,
+	TOPOLOGY_Y_MAP, /* kids: key, value, key, value... */
+	TOPOLOGY_Y_SEQ,
+};
+
+struct topology_ynode {
+	enum topology_ynode_type type;
+	struct topology_pos pos;
+	char *str;  /* TOPOLOGY_Y_SCALAR: NUL-terminated, no NUL inside */
+	bool plain; /* unquoted scalar: only these can be booleans or numbers */
+	struct topology_ynode **kids;
+	size_t n_kids;
+	size_t cap_kids;
+};
+
+/* Sets err to "file:line:col: key: reason" (key NULL: no key part). */
+int topology_error(struct error *err, const char *file, struct topology_pos pos, const char *key,
+		   const char *fmt, ...) _printf_(5, 6);
+
+int topology_load(const char *file, const struct topology_ynode *root, struct topology *t,
+		  struct error *err);
+int topology_check(const char *file, struct topology *t, struct error *err);
+
+#endif
