@@ -41,7 +41,24 @@ int cli_parse_simple(const struct command *cmd, const char *prefix, int argc, ch
 /* As cli_parse_simple, but options end at the first operand (exec's command follows). */
 int cli_parse_leading(const struct command *cmd, int argc, char **argv);
 
+/* Whether a FILE|NAME operand names a file: a path, a .yaml/.yml name, or an existing file. */
+bool cli_is_file(const char *arg);
+/* The topology name a FILE|NAME operand stands for (the file is parsed, and kept in *ret_t if
+ * ret_t is not NULL). */
+struct topology;
+int cli_topology_name(const char *arg, char *buf, size_t len, struct topology **ret_t,
+		      struct error *err);
+/* Prints one line per action of a plan, prefixed by indent. */
+struct plan;
+void cli_print_plan(const struct plan *p, const char *indent);
+struct json_t;
+/* The plan as a JSON array of {"action", "description"}. */
+struct json_t *cli_plan_json(const struct plan *p);
+
 int cmd_ns(const struct command *cmd, int argc, char **argv);
+int cmd_up(const struct command *cmd, int argc, char **argv);
+int cmd_down(const struct command *cmd, int argc, char **argv);
+int cmd_status(const struct command *cmd, int argc, char **argv);
 int cmd_exec(const struct command *cmd, int argc, char **argv);
 int cmd_show(const struct command *cmd, int argc, char **argv);
 

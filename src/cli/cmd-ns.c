@@ -22,7 +22,7 @@ static int ns_add(const struct command *cmd, int argc, char **argv)
 		return i == -1 ? EXIT_OK : EXIT_USAGE;
 	if (argc - i != 1)
 		return cli_usage(cmd, "ns add takes one NAME");
-	if (netns_add(argv[i], no_lo ? NETNS_ADD_NO_LOOPBACK : 0, &err) < 0)
+	if (netns_add(argv[i], no_lo ? NETNS_ADD_NO_LOOPBACK : 0, NULL, &err) < 0)
 		return cli_fail(&err);
 	return EXIT_OK;
 }

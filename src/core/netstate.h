@@ -30,6 +30,7 @@ struct ns_link {
 	int link;       /* IFLA_LINK: for a veth, the peer's ifindex; 0 for none */
 	int link_nsid;  /* namespace id of the peer as seen from here; -1: same namespace */
 	char alias[256];
+	uint32_t group;
 	/* Filled by the resolver when the peer could be found. */
 	char peer_name[IFNAME_MAX + 1];
 	char peer_netns[NETNS_NAME_MAX + 1]; /* "" while unknown */

@@ -310,11 +310,6 @@ static int read_tree(const char *file, const char *buf, size_t len, struct topol
 	return 0;
 }
 
-static void topology_freep(struct topology **t)
-{
-	topology_free(*t);
-}
-
 int topology_parse(const char *file, const char *buf, size_t len, struct topology **ret,
 		   struct error *err)
 {

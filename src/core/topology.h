@@ -159,6 +159,10 @@ int topology_parse(const char *file, const char *buf, size_t len, struct topolog
 
 /* Frees t and everything it owns; accepts NULL. */
 void topology_free(struct topology *t);
+static inline void topology_freep(struct topology **t)
+{
+	topology_free(*t);
+}
 
 /* The namespace named name, or NULL. */
 struct topology_ns *topology_ns_find(const struct topology *t, const char *name);

@@ -7,9 +7,10 @@
  *   mount namespace a slave of ours, see namespaces added and deleted after
  *   they started, and so an unmount here propagates there. Without that, a
  *   delete fails with EBUSY as soon as any process holds a copy of the mount.
- * - A namespace is created by unshare(CLONE_NEWNET) in this thread, a bind
- *   mount of the thread's nsfs file onto an empty file we just created with
- *   O_EXCL, then setns() back: no helper process.
+ * - A namespace is created by unshare(CLONE_NEWNET) in this thread, its lo
+ *   set up (and marked, for topologies), a bind mount of the thread's nsfs
+ *   file onto an empty file we just created with O_EXCL, then setns() back:
+ *   no helper process.
  * - Anything in /run/netns that is not an nsfs mount (a regular file, a
  *   symlink) is refused and left alone; we open with O_NOFOLLOW and mount
  *   through /proc/self/fd, so no path is ever resolved through a link.
@@ -146,7 +147,7 @@ static int run_dir_make_shared(struct error *err)
 	return 0;
 }
 
-static int loopback_up(const char *name, struct error *err)
+static int loopback_setup(bool up, const char *alias, struct error *err)
 {
 	_cleanup_nl_sock_ struct nl_sock *s = NULL;
 	int r;
@@ -154,14 +155,20 @@ static int loopback_up(const char *name, struct error *err)
 	r = nl_sock_open(&s, err);
 	if (r < 0)
 		return r;
-	return nl_link_set_up(s, "lo", true, err);
+	if (alias) {
+		r = nl_link_set_alias(s, "lo", alias, err);
+		if (r < 0)
+			return r;
+	}
+	return up ? nl_link_set_up(s, "lo", true, err) : 0;
 }
 
 /*
  * In a new network namespace of this thread, binds it onto the file behind
  * fd, and returns to where the thread was. Leaves no namespace behind on error.
  */
-static int create_and_bind(const char *name, int fd, unsigned flags, struct error *err)
+static int create_and_bind(const char *name, int fd, unsigned flags, const char *lo_alias,
+			   struct error *err)
 {
 	_cleanup_close_ int saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	char target[64];
@@ -172,22 +179,18 @@ static int create_and_bind(const char *name, int fd, unsigned flags, struct erro
 	if (unshare(CLONE_NEWNET) < 0)
 		return error_errno(err, -errno, "namespace '%s': unshare", name);
 	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
-	if (mount("/proc/thread-self/ns/net", target, "none", MS_BIND, NULL) < 0) {
+	r = loopback_setup(!(flags & NETNS_ADD_NO_LOOPBACK), lo_alias, err);
+	if (r < 0)
+		error_prefix(err, "namespace '%s'", name);
+	else if (mount("/proc/thread-self/ns/net", target, "none", MS_BIND, NULL) < 0)
 		r = error_errno(err, -errno, "namespace '%s': bind-mount onto " NETNS_RUN_DIR "/%s",
 				name, name);
-	} else if (!(flags & NETNS_ADD_NO_LOOPBACK)) {
-		r = loopback_up(name, err);
-		if (r < 0) {
-			error_prefix(err, "namespace '%s'", name);
-			(void)umount2(target, MNT_DETACH);
-		}
-	}
 	if (setns(saved, CLONE_NEWNET) < 0)
 		abort(); /* see netns_leave() */
 	return r;
 }
 
-int netns_add(const char *name, unsigned flags, struct error *err)
+int netns_add(const char *name, unsigned flags, const char *lo_alias, struct error *err)
 {
 	_cleanup_close_ int dirfd = -1, fd = -1;
 	int r;
@@ -223,7 +226,7 @@ int netns_add(const char *name, unsigned flags, struct error *err)
 		return error_errno(err, -errno, "namespace '%s': create " NETNS_RUN_DIR "/%s", name,
 				   name);
 	}
-	r = create_and_bind(name, fd, flags, err);
+	r = create_and_bind(name, fd, flags, lo_alias, err);
 	if (r < 0) {
 		(void)unlinkat(dirfd, name, 0);
 		return r;

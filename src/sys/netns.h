@@ -23,8 +23,12 @@ enum {
 /* Opens the namespace NAME (O_RDONLY nsfs fd), refusing anything but a namespace mount. */
 int netns_open(const char *name, int *ret_fd, struct error *err);
 
-/* Creates namespace NAME; -EEXIST if it exists. lo is brought up unless told otherwise. */
-int netns_add(const char *name, unsigned flags, struct error *err);
+/*
+ * Creates namespace NAME; -EEXIST if it exists. lo is brought up unless told
+ * otherwise, and given lo_alias (if not NULL) before the namespace becomes
+ * visible under /run/netns, so no one ever sees it unmarked.
+ */
+int netns_add(const char *name, unsigned flags, const char *lo_alias, struct error *err);
 
 /* Deletes namespace NAME; -ENOENT if there is none. */
 int netns_del(const char *name, struct error *err);

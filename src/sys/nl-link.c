@@ -33,6 +33,8 @@ static void put_link_attrs(struct nl_msg *m, const char *name, const struct link
 		nl_msg_put_str(m, IFLA_IFALIAS, a->alias);
 	if (a->netns_fd >= 0)
 		nl_msg_put_u32(m, IFLA_NET_NS_FD, (uint32_t)a->netns_fd);
+	if (a->group)
+		nl_msg_put_u32(m, IFLA_GROUP, a->group);
 }
 
 static int check_names(const char *name, const char *peer, struct error *err)
@@ -205,4 +207,33 @@ int nl_link_del(struct nl_sock *s, const char *name, struct error *err)
 	link_msg(&m, RTM_DELLINK, 0);
 	nl_msg_put_str(&m, IFLA_IFNAME, name);
 	return nl_request(s, &m, err, "link '%s'", name);
+}
+
+int nl_link_set_mac(struct nl_sock *s, const char *name, const uint8_t mac[MAC_LEN],
+		    struct error *err)
+{
+	char buf[MAC_STR_MAX];
+	struct nl_msg m;
+	int r;
+
+	r = check_names(name, NULL, err);
+	if (r < 0)
+		return r;
+	change_msg(&m, name);
+	nl_msg_put(&m, IFLA_ADDRESS, MAC_LEN, mac);
+	mac_format(mac, MAC_LEN, buf, sizeof(buf));
+	return nl_request(s, &m, err, "link '%s' (address %s)", name, buf);
+}
+
+int nl_link_set_alias(struct nl_sock *s, const char *name, const char *alias, struct error *err)
+{
+	struct nl_msg m;
+	int r;
+
+	r = check_names(name, NULL, err);
+	if (r < 0)
+		return r;
+	change_msg(&m, name);
+	nl_msg_put_str(&m, IFLA_IFALIAS, alias);
+	return nl_request(s, &m, err, "link '%s' (alias)", name);
 }

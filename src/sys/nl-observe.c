@@ -120,6 +120,8 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 		l->link = (int)mnl_attr_get_u32(a);
 	if ((a = attr_u32(&t, IFLA_LINK_NETNSID)))
 		l->link_nsid = (int)mnl_attr_get_u32(a);
+	if ((a = attr_u32(&t, IFLA_GROUP)))
+		l->group = mnl_attr_get_u32(a);
 	if ((a = attr_u8(&t, IFLA_OPERSTATE)))
 		l->operstate = mnl_attr_get_u8(a);
 	if ((a = attr_str(&t, IFLA_IFALIAS)))

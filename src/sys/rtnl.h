@@ -21,6 +21,7 @@ struct link_attrs {
 	const uint8_t *mac; /* NULL: the kernel picks a random one */
 	const char *alias;  /* NULL: none */
 	int netns_fd;       /* create in this namespace; -1: the socket's own */
+	uint32_t group;     /* link group; 0: the default group */
 };
 #define LINK_ATTRS_INIT {.netns_fd = -1}
 
@@ -37,6 +38,9 @@ int nl_link_set_master(struct nl_sock *s, const char *name, const char *master,
 		       struct error *err);
 int nl_link_set_up(struct nl_sock *s, const char *name, bool up, struct error *err);
 int nl_link_set_mtu(struct nl_sock *s, const char *name, unsigned mtu, struct error *err);
+int nl_link_set_mac(struct nl_sock *s, const char *name, const uint8_t mac[MAC_LEN],
+		    struct error *err);
+int nl_link_set_alias(struct nl_sock *s, const char *name, const char *alias, struct error *err);
 int nl_link_del(struct nl_sock *s, const char *name, struct error *err);
 /* -ENODEV when there is no such link. */
 int nl_link_index(struct nl_sock *s, const char *name, int *ret_ifindex, struct error *err);

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* What up, down and status share: operands, plans on screen and in JSON. */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "core/plan.h"
+
+bool cli_is_file(const char *arg)
+{
+	size_t n = strlen(arg);
+	struct stat st;
+
+	if (strchr(arg, '/'))
+		return true;
+	if ((n > 5 && strcmp(arg + n - 5, ".yaml") == 0) || (n > 4 && strcmp(arg + n - 4, ".yml") == 0))
+		return true;
+	return stat(arg, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+void cli_print_plan(const struct plan *p, const char *indent)
+{
+	char line[512];
+
+	for (size_t i = 0; i < p->n; i++) {
+		action_describe(&p->v[i], line, sizeof(line));
+		printf("%s%s\n", indent, line);
+	}
+}
+
+json_t *cli_plan_json(const struct plan *p)
+{
+	json_t *arr = json_array();
+	char line[512];
+
+	for (size_t i = 0; i < p->n; i++) {
+		action_describe(&p->v[i], line, sizeof(line));
+		json_array_append_new(arr, json_pack("{s:s, s:s}", "action",
+						     action_type_name(p->v[i].type),
+						     "description", line));
+	}
+	return arr;
+}

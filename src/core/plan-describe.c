@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* One line per action, as `up --dry-run` and `up` print them. */
+#include <stdio.h>
+#include <string.h>
+
+#include "owner.h"
+#include "plan.h"
+
+const char *action_type_name(enum action_type t)
+{
+	static const char *const names[] = {
+		[ACT_NS_ADD] = "ns-add",	   [ACT_NS_DEL] = "ns-del",
+		[ACT_BRIDGE_ADD] = "bridge-add",   [ACT_VETH_ADD] = "veth-add",
+		[ACT_LINK_DEL] = "link-del",	   [ACT_LINK_MASTER] = "link-master",
+		[ACT_LINK_MTU] = "link-mtu",	   [ACT_LINK_MAC] = "link-mac",
+		[ACT_LINK_UP] = "link-up",	   [ACT_LINK_DOWN] = "link-down",
+		[ACT_ADDR_ADD] = "addr-add",	   [ACT_ADDR_DEL] = "addr-del",
+		[ACT_ROUTE_ADD] = "route-add",	   [ACT_ROUTE_DEL] = "route-del",
+		[ACT_FORWARDING] = "forwarding",   [ACT_FW_APPLY] = "firewall-apply",
+		[ACT_FW_DEL] = "firewall-del",
+	};
+
+	return (size_t)t < sizeof(names) / sizeof(names[0]) && names[t] ? names[t] : "?";
+}
+
+/* "'veth-red' in 'red'" or "'veth-red-br'" (the host). */
+static void at(const char *ns, const char *name, char *buf, size_t len)
+{
+	if (ns[0])
+		snprintf(buf, len, "'%s' in '%s'", name, ns);
+	else
+		snprintf(buf, len, "'%s'", name);
+}
+
+static void route_text(const struct plan_route *r, char *buf, size_t len)
+{
+	char dst[PREFIX_STR_MAX] = "default", gw[INET_STR_MAX];
+	int n;
+
+	if (r->dst.len)
+		inet_prefix_format(&r->dst, dst, sizeof(dst));
+	n = snprintf(buf, len, "%s", dst);
+	if (r->gateway.family && n >= 0 && (size_t)n < len) {
+		inet_addr_format(&r->gateway, gw, sizeof(gw));
+		n += snprintf(buf + n, len - (size_t)n, " via %s", gw);
+	}
+	if (r->dev[0] && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " dev %s", r->dev);
+}
+
+void action_describe(const struct action *a, char *buf, size_t len)
+{
+	char x[NETNS_NAME_MAX + IFNAME_MAX + 16], y[NETNS_NAME_MAX + IFNAME_MAX + 16];
+	char p[PREFIX_STR_MAX + 64], mac[MAC_STR_MAX];
+
+	at(a->ns, a->name, x, sizeof(x));
+	switch (a->type) {
+	case ACT_NS_ADD:
+		snprintf(buf, len, "+ namespace '%s'", a->ns);
+		break;
+	case ACT_NS_DEL:
+		snprintf(buf, len, "- namespace '%s'", a->ns);
+		break;
+	case ACT_BRIDGE_ADD:
+		snprintf(buf, len, "+ bridge %s", x);
+		break;
+	case ACT_VETH_ADD:
+		at(a->peer_ns, a->peer, y, sizeof(y));
+		snprintf(buf, len, "+ veth %s%s <-> %s", x, a->ns[0] ? "" : " (host)", y);
+		break;
+	case ACT_LINK_DEL:
+		snprintf(buf, len, "- link %s%s", x, a->recreate ? " (to recreate)" : "");
+		break;
+	case ACT_LINK_MASTER:
+		if (a->master[0])
+			snprintf(buf, len, "~ link %s: master '%s'", x, a->master);
+		else
+			snprintf(buf, len, "~ link %s: no master", x);
+		break;
+	case ACT_LINK_MTU:
+		snprintf(buf, len, "~ link %s: mtu %u", x, a->mtu);
+		break;
+	case ACT_LINK_MAC:
+		mac_format(a->mac, MAC_LEN, mac, sizeof(mac));
+		snprintf(buf, len, "~ link %s: address %s", x, mac);
+		break;
+	case ACT_LINK_UP:
+		snprintf(buf, len, "~ link %s: up", x);
+		break;
+	case ACT_LINK_DOWN:
+		snprintf(buf, len, "~ link %s: down", x);
+		break;
+	case ACT_ADDR_ADD:
+	case ACT_ADDR_DEL:
+		inet_prefix_format(&a->prefix, p, sizeof(p));
+		snprintf(buf, len, "%c address %s on %s", a->type == ACT_ADDR_ADD ? '+' : '-', p,
+			 x);
+		break;
+	case ACT_ROUTE_ADD:
+	case ACT_ROUTE_DEL:
+		route_text(&a->route, p, sizeof(p));
+		if (a->ns[0])
+			snprintf(buf, len, "%c route %s in '%s'", a->type == ACT_ROUTE_ADD ? '+' : '-',
+				 p, a->ns);
+		else
+			snprintf(buf, len, "%c route %s on the host",
+				 a->type == ACT_ROUTE_ADD ? '+' : '-', p);
+		break;
+	case ACT_FORWARDING:
+		snprintf(buf, len, "~ sysctl net.ipv4.ip_forward = %d", a->value);
+		break;
+	case ACT_FW_APPLY:
+		snprintf(buf, len, "~ nftables table " OWNER_TABLE_FAMILY " %s (one transaction)",
+			 a->alias);
+		break;
+	case ACT_FW_DEL:
+		snprintf(buf, len, "- nftables table " OWNER_TABLE_FAMILY " %s", a->alias);
+		break;
+	}
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The plan: what `up` or `down` will change, as data. The planner compares
+ * what a topology wants with what the kernel holds (struct world), both
+ * pure data, and emits actions in the order they must run; `--dry-run`
+ * prints them, golden tests compare them, and the kernel layer executes them
+ * as a small interpreter with an undo log.
+ */
+#ifndef NSNET_PLAN_H
+#define NSNET_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "inet.h"
+#include "name.h"
+#include "netstate.h"
+#include "owner.h"
+#include "topology.h"
+
+/* A namespace as observed: its state and who owns it. */
+struct world_ns {
+	char name[NETNS_NAME_MAX + 1];
+	char owner[NETNS_NAME_MAX + 1]; /* "" when lo carries no nsnet mark */
+	bool marked;
+	struct netstate *st;
+};
+
+/* What the kernel holds that matters to one topology. */
+struct world {
+	struct netstate *host;
+	struct world_ns *ns; /* every named namespace the topology wants or owns */
+	size_t n_ns;
+	bool fw_exists;
+	char fw_comment[256];
+	int ip_forward; /* -1: unknown */
+};
+
+enum action_type {
+	ACT_NS_ADD,	  /* ns; marks lo and brings it up */
+	ACT_NS_DEL,	  /* ns */
+	ACT_BRIDGE_ADD,	  /* host: name, mtu */
+	ACT_VETH_ADD,	  /* ns:name <-> peer_ns:peer ("" = host), mtu/mac per end */
+	ACT_LINK_DEL,	  /* ns:name (a veth takes its peer along) */
+	ACT_LINK_MASTER,  /* ns:name master ("" = none) */
+	ACT_LINK_MTU,	  /* ns:name mtu */
+	ACT_LINK_MAC,	  /* ns:name mac */
+	ACT_LINK_UP,	  /* ns:name */
+	ACT_LINK_DOWN,	  /* ns:name */
+	ACT_ADDR_ADD,	  /* ns:name prefix */
+	ACT_ADDR_DEL,	  /* ns:name prefix */
+	ACT_ROUTE_ADD,	  /* ns route */
+	ACT_ROUTE_DEL,	  /* ns route */
+	ACT_FORWARDING,	  /* host net.ipv4.ip_forward = value */
+	ACT_FW_APPLY,	  /* replace the topology's nft table with script */
+	ACT_FW_DEL,	  /* delete the topology's nft table */
+};
+
+struct plan_route {
+	struct inet_prefix dst;
+	struct inet_addr gateway; /* family 0: none */
+	char dev[IFNAME_MAX + 1]; /* "": none */
+};
+
+struct action {
+	enum action_type type;
+	char ns[NETNS_NAME_MAX + 1]; /* "": the host */
+	char name[IFNAME_MAX + 1];
+	char peer_ns[NETNS_NAME_MAX + 1];
+	char peer[IFNAME_MAX + 1];
+	char master[IFNAME_MAX + 1];
+	char alias[OWNER_ALIAS_MAX];
+	unsigned mtu, peer_mtu;
+	bool has_mac, peer_has_mac;
+	uint8_t mac[MAC_LEN], peer_mac[MAC_LEN];
+	struct inet_prefix prefix;
+	struct plan_route route;
+	int value;
+	char *script;	   /* ACT_FW_APPLY, owned */
+	bool recreate;	   /* ACT_LINK_DEL made to recreate, for the description */
+	/*
+	 * What undoes this action when a later one fails, where the inverse
+	 * needs what the kernel held before (an old MTU, a deleted link with its
+	 * addresses and routes). Empty for actions whose inverse follows from
+	 * the action itself (an add's delete); see apply.c.
+	 */
+	struct action *restore;
+	size_t n_restore;
+};
+
+struct plan {
+	struct action *v;
+	size_t n;
+	char topology[NETNS_NAME_MAX + 1];
+	char fw_hash[17]; /* of the wanted table, "" when none is wanted */
+};
+
+/* want NULL: the plan of `down` (remove everything the topology owns). */
+int plan_build(const char *topo, const struct topology *want, const struct world *have,
+	       struct plan **ret, struct error *err);
+void plan_free(struct plan *p);
+static inline void plan_freep(struct plan **p)
+{
+	plan_free(*p);
+}
+
+/* Appends a copy of a (restore list and script duplicated); NULL on ENOMEM. */
+struct action *plan_append(struct action **v, size_t *n, const struct action *a);
+void action_clear(struct action *a);
+
+/* "+ veth 'veth-red-br' <-> 'veth-red' in 'red'": one line, no newline. */
+void action_describe(const struct action *a, char *buf, size_t len);
+/* Whether the action writes to the kernel (every one does; kept for clarity of counts). */
+const char *action_type_name(enum action_type t);
+
+void world_free(struct world *w);
+static inline void world_freep(struct world **w)
+{
+	world_free(*w);
+}
+struct world_ns *world_ns_find(const struct world *w, const char *name);
+
+#endif

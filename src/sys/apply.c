@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Each action maps onto one kernel-layer call. Its inverse is either derived
+ * from the action (an add is undone by a delete) or was prepared by the
+ * planner from what the kernel held before (action.restore), or, for the
+ * firewall and the forwarding sysctl, read right before the change.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apply.h"
+#include "core/fw.h"
+#include "core/strbuf.h"
+#include "netns.h"
+#include "nft.h"
+#include "rtnl.h"
+#include "world.h"
+
+struct undo_log {
+	struct action *v;
+	size_t n;
+	bool oom;
+};
+
+static void undo_push(struct undo_log *u, const struct action *a)
+{
+	if (!plan_append(&u->v, &u->n, a))
+		u->oom = true;
+}
+
+static void undo_push_type(struct undo_log *u, const struct action *a, enum action_type type)
+{
+	struct action inv = *a;
+
+	inv.type = type;
+	inv.restore = NULL;
+	inv.n_restore = 0;
+	inv.script = NULL;
+	undo_push(u, &inv);
+}
+
+static struct nl_sock *sock(struct nsctx *c, const char *ns, int *fd, struct error *err,
+			    int *r)
+{
+	struct nl_sock *s = NULL;
+
+	*r = nsctx_get(c, ns, &s, fd, err);
+	return *r < 0 ? NULL : s;
+}
+
+static int do_veth(struct nsctx *c, const struct action *a, struct error *err,
+		   struct undo_log *u)
+{
+	struct link_attrs la = LINK_ATTRS_INIT, pa = LINK_ATTRS_INIT;
+	struct nl_sock *s;
+	int r, peer_fd;
+
+	s = sock(c, a->ns, NULL, err, &r);
+	if (!s)
+		return r;
+	if (!sock(c, a->peer_ns, &peer_fd, err, &r))
+		return r;
+	la.mtu = a->mtu;
+	la.mac = a->has_mac ? a->mac : NULL;
+	la.alias = a->alias;
+	pa.mtu = a->peer_mtu;
+	pa.mac = a->peer_has_mac ? a->peer_mac : NULL;
+	pa.alias = a->alias;
+	pa.netns_fd = peer_fd;
+	la.group = pa.group = OWNER_GROUP;
+	r = nl_link_add_veth(s, a->name, &la, a->peer, &pa, err);
+	if (r < 0)
+		return r;
+	undo_push_type(u, a, ACT_LINK_DEL);
+	/*
+	 * The kernel ignores IFLA_IFALIAS on creation, so the mark follows in a
+	 * second request. Until then the group (set at creation) says that
+	 * nsnet made the link: see core/owner.h.
+	 */
+	r = nl_link_set_alias(s, a->name, a->alias, err);
+	if (r < 0)
+		return r;
+	s = sock(c, a->peer_ns, NULL, err, &r);
+	return s ? nl_link_set_alias(s, a->peer, a->alias, err) : r;
+}
+
+static int do_route(struct nl_sock *s, const struct action *a, bool add, struct error *err)
+{
+	struct route_spec rs = {
+		.dst = a->route.dst,
+		.gateway = a->route.gateway,
+		.dev = a->route.dev[0] ? a->route.dev : NULL,
+		.protocol = OWNER_RTPROT,
+	};
+
+	if (!rs.dst.addr.family)
+		rs.dst.addr.family = rs.gateway.family;
+	return add ? nl_route_add(s, &rs, err) : nl_route_del(s, &rs, err);
+}
+
+/* The current listing of the topology's table, to put it back; NULL if none. */
+static char *fw_saved(const char *table)
+{
+	char comment[8];
+
+	if (nft_table_comment(OWNER_TABLE_FAMILY, table, comment, sizeof(comment), NULL) < 0)
+		return NULL;
+	return nft_table_dump(OWNER_TABLE_FAMILY, table, NULL);
+}
+
+/* Undo entry that brings the table back to saved (or removes it when saved is NULL). */
+static void push_fw_undo(struct undo_log *u, const char *table, char *saved)
+{
+	struct action inv = {.type = saved ? ACT_FW_APPLY : ACT_FW_DEL};
+	struct strbuf b = {0};
+
+	snprintf(inv.alias, sizeof(inv.alias), "%s", table);
+	if (saved) {
+		strbuf_printf(&b,
+			      "table " OWNER_TABLE_FAMILY " %s {}\ndelete table " OWNER_TABLE_FAMILY
+			      " %s\n%s",
+			      table, table, saved);
+		inv.script = strbuf_take(&b);
+		if (!inv.script) {
+			u->oom = true;
+			return;
+		}
+	}
+	undo_push(u, &inv);
+	free(inv.script);
+}
+
+static int run_action(struct nsctx *c, const struct action *a, struct undo_log *u,
+		      struct error *err)
+{
+	struct nl_sock *s = NULL;
+	int r = 0, old;
+	char *saved;
+
+	switch (a->type) {
+	case ACT_NS_ADD:
+		r = netns_add(a->ns, 0, a->alias, err);
+		if (r >= 0)
+			undo_push_type(u, a, ACT_NS_DEL);
+		return r;
+	case ACT_NS_DEL:
+		nsctx_forget(c, a->ns);
+		return netns_del(a->ns, err);
+	case ACT_FORWARDING:
+		old = sysctl_ip_forward_get();
+		r = sysctl_ip_forward_set(a->value, err);
+		if (r >= 0 && old >= 0) {
+			struct action inv = *a;
+
+			inv.value = old;
+			inv.restore = NULL;
+			inv.n_restore = 0;
+			undo_push(u, &inv);
+		}
+		return r;
+	case ACT_FW_APPLY:
+	case ACT_FW_DEL:
+		saved = fw_saved(a->alias);
+		if (a->type == ACT_FW_APPLY) {
+			r = nft_apply(a->script, err);
+		} else {
+			char *del = fw_script_delete(a->alias + strlen(OWNER_TABLE_PREFIX));
+
+			r = del ? nft_apply(del, err) : error_set(err, -ENOMEM, "out of memory");
+			free(del);
+		}
+		if (r >= 0)
+			push_fw_undo(u, a->alias, saved);
+		free(saved);
+		return r;
+	default:
+		break;
+	}
+	if (a->type != ACT_VETH_ADD && !(s = sock(c, a->ns, NULL, err, &r)))
+		return r;
+	switch (a->type) {
+	case ACT_BRIDGE_ADD: {
+		struct link_attrs la = LINK_ATTRS_INIT;
+
+		la.mtu = a->mtu;
+		la.mac = a->has_mac ? a->mac : NULL;
+		la.alias = a->alias;
+		la.group = OWNER_GROUP;
+		r = nl_link_add_bridge(s, a->name, &la, err);
+		if (r >= 0)
+			undo_push_type(u, a, ACT_LINK_DEL);
+		if (r >= 0)
+			r = nl_link_set_alias(s, a->name, a->alias, err);
+		return r;
+	}
+	case ACT_VETH_ADD:
+		r = do_veth(c, a, err, u);
+		return r;
+	case ACT_LINK_DEL:
+		r = nl_link_del(s, a->name, err);
+		break;
+	case ACT_LINK_MASTER:
+		r = nl_link_set_master(s, a->name, a->master[0] ? a->master : NULL, err);
+		break;
+	case ACT_LINK_MTU:
+		r = nl_link_set_mtu(s, a->name, a->mtu, err);
+		break;
+	case ACT_LINK_MAC:
+		r = nl_link_set_mac(s, a->name, a->mac, err);
+		break;
+	case ACT_LINK_UP:
+	case ACT_LINK_DOWN:
+		r = nl_link_set_up(s, a->name, a->type == ACT_LINK_UP, err);
+		if (r >= 0)
+			undo_push_type(u, a, a->type == ACT_LINK_UP ? ACT_LINK_DOWN : ACT_LINK_UP);
+		return r;
+	case ACT_ADDR_ADD:
+	case ACT_ADDR_DEL:
+		r = a->type == ACT_ADDR_ADD ? nl_addr_add(s, a->name, &a->prefix, err)
+					    : nl_addr_del(s, a->name, &a->prefix, err);
+		if (r >= 0)
+			undo_push_type(u, a, a->type == ACT_ADDR_ADD ? ACT_ADDR_DEL : ACT_ADDR_ADD);
+		return r;
+	case ACT_ROUTE_ADD:
+	case ACT_ROUTE_DEL:
+		r = do_route(s, a, a->type == ACT_ROUTE_ADD, err);
+		if (r >= 0)
+			undo_push_type(u, a,
+				       a->type == ACT_ROUTE_ADD ? ACT_ROUTE_DEL : ACT_ROUTE_ADD);
+		return r;
+	default:
+		return error_set(err, -EINVAL, "unknown action %d", a->type);
+	}
+	/*
+	 * Changes whose inverse the planner prepared from the old state. The
+	 * log runs backwards, so the restore list goes in reversed: a deleted
+	 * link is then re-created before its addresses are put back.
+	 */
+	if (r >= 0)
+		for (size_t i = a->n_restore; i-- > 0;)
+			undo_push(u, &a->restore[i]);
+	return r;
+}
+
+/* Runs the undo log backwards, past failures: put back as much as can be. */
+static void rollback(struct nsctx *c, struct undo_log *u, struct apply_report *rep)
+{
+	for (size_t i = u->n; i-- > 0;) {
+		struct undo_log scratch = {0};
+		struct error e = {0};
+
+		if (run_action(c, &u->v[i], &scratch, &e) < 0) {
+			if (!rep->undo_failed++)
+				snprintf(rep->undo_error, sizeof(rep->undo_error), "%s", e.msg);
+		} else {
+			rep->undone++;
+		}
+		for (size_t k = 0; k < scratch.n; k++)
+			action_clear(&scratch.v[k]);
+		free(scratch.v);
+	}
+}
+
+int apply_plan(struct nsctx *c, const struct plan *p, bool stop_on_error,
+	       apply_progress_fn progress, void *data, struct apply_report *rep,
+	       struct error *err)
+{
+	struct undo_log u = {0};
+	int first = 0;
+
+	memset(rep, 0, sizeof(*rep));
+	for (size_t i = 0; i < p->n; i++) {
+		struct error e = {0};
+		int r;
+
+		if (progress)
+			progress(&p->v[i], data);
+		r = run_action(c, &p->v[i], &u, &e);
+		if (r >= 0 && u.oom)
+			r = error_set(&e, -ENOMEM, "out of memory (undo log)");
+		if (r >= 0) {
+			rep->done++;
+			continue;
+		}
+		if (!first) {
+			char what[256];
+
+			first = r;
+			rep->failed_at = i;
+			if (err)
+				*err = e;
+			action_describe(&p->v[i], what, sizeof(what));
+			error_prefix(err, "step %zu of %zu (%s)", i + 1, p->n, what);
+		}
+		if (stop_on_error) {
+			rollback(c, &u, rep);
+			break;
+		}
+	}
+	for (size_t k = 0; k < u.n; k++)
+		action_clear(&u.v[k]);
+	free(u.v);
+	return first;
+}

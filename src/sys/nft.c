@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * libnftables wrapper. Each call gets a fresh context: contexts cache the
+ * ruleset, and a cache from before another writer's change would make our
+ * reads lie. Output and errors are buffered so nothing reaches the terminal.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <nftables/libnftables.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nft.h"
+
+static void nft_ctx_freep(struct nft_ctx **c)
+{
+	if (*c)
+		nft_ctx_free(*c);
+}
+#define _cleanup_nft_ _cleanup_(nft_ctx_freep)
+
+static int ctx_new(unsigned flags, struct nft_ctx **ret, struct error *err)
+{
+	struct nft_ctx *c = nft_ctx_new(NFT_CTX_DEFAULT);
+
+	if (!c)
+		return error_set(err, -ENOMEM, "nftables: cannot create a context");
+	nft_ctx_output_set_flags(c, flags);
+	if (nft_ctx_buffer_output(c) < 0 || nft_ctx_buffer_error(c) < 0) {
+		nft_ctx_free(c);
+		return error_set(err, -ENOMEM, "nftables: cannot buffer output");
+	}
+	*ret = c;
+	return 0;
+}
+
+/* nft's error text, trimmed to its first line that says something. */
+static void first_error_line(const char *text, char *buf, size_t len)
+{
+	const char *p = text ? text : "";
+	const char *nl;
+
+	while (*p == '\n')
+		p++;
+	nl = strchr(p, '\n');
+	snprintf(buf, len, "%.*s", nl ? (int)(nl - p) : (int)strlen(p), p);
+}
+
+static int run(struct nft_ctx *c, const char *cmd, const char *what, struct error *err)
+{
+	char line[512];
+
+	if (nft_run_cmd_from_buffer(c, cmd) == 0)
+		return 0;
+	first_error_line(nft_ctx_get_error_buffer(c), line, sizeof(line));
+	if (strstr(line, "No such file or directory"))
+		return error_set(err, -ENOENT, "nftables: %s: %s", what, line);
+	if (strstr(line, "Operation not permitted"))
+		return error_set(err, -EPERM, "nftables: %s: %s", what, line);
+	return error_set(err, -EINVAL, "nftables: %s: %s", what, line[0] ? line : "failed");
+}
+
+int nft_apply(const char *script, struct error *err)
+{
+	_cleanup_nft_ struct nft_ctx *c = NULL;
+	int r;
+
+	r = ctx_new(0, &c, err);
+	if (r < 0)
+		return r;
+	return run(c, script, "apply", err);
+}
+
+int nft_table_comment(const char *family, const char *name, char *buf, size_t len,
+		      struct error *err)
+{
+	_cleanup_nft_ struct nft_ctx *c = NULL;
+	char cmd[320], what[320];
+	const char *out, *p;
+	int r;
+
+	r = ctx_new(0, &c, err);
+	if (r < 0)
+		return r;
+	snprintf(cmd, sizeof(cmd), "list table %s %s", family, name);
+	snprintf(what, sizeof(what), "table %s '%s'", family, name);
+	r = run(c, cmd, what, err);
+	if (r < 0)
+		return r;
+	/* The JSON output of this nft version omits table comments; the text has them. */
+	out = nft_ctx_get_output_buffer(c);
+	buf[0] = '\0';
+	p = out ? strstr(out, "\n\tcomment \"") : NULL;
+	if (p) {
+		const char *s = p + strlen("\n\tcomment \"");
+		const char *e = strchr(s, '"');
+
+		if (e)
+			snprintf(buf, len, "%.*s", (int)(e - s), s);
+	}
+	return 0;
+}
+
+char *nft_table_dump(const char *family, const char *name, struct error *err)
+{
+	_cleanup_nft_ struct nft_ctx *c = NULL;
+	char cmd[320];
+	const char *out;
+
+	if (ctx_new(0, &c, err) < 0)
+		return NULL;
+	snprintf(cmd, sizeof(cmd), "list table %s %s", family, name);
+	if (run(c, cmd, cmd, err) < 0)
+		return NULL;
+	out = nft_ctx_get_output_buffer(c);
+	return strdup(out ? out : "");
+}
+
+static int list_json(const char *cmd, json_t **ret, struct error *err)
+{
+	_cleanup_nft_ struct nft_ctx *c = NULL;
+	json_error_t jerr;
+	json_t *root;
+	int r;
+
+	r = ctx_new(NFT_CTX_OUTPUT_JSON, &c, err);
+	if (r < 0)
+		return r;
+	r = run(c, cmd, cmd, err);
+	if (r < 0)
+		return r;
+	root = json_loads(nft_ctx_get_output_buffer(c), 0, &jerr);
+	if (!root)
+		return error_set(err, -EBADMSG, "nftables: %s: unreadable JSON: %s", cmd, jerr.text);
+	*ret = root;
+	return 0;
+}
+
+static void copy(char *dst, size_t len, json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	snprintf(dst, len, "%s", s ? s : "");
+}
+
+int nft_tables_list(const char *prefix, struct nft_table_id **ret, size_t *ret_n,
+		    struct error *err)
+{
+	json_t *root = NULL, *item;
+	struct nft_table_id *v = NULL;
+	size_t n = 0, i;
+	int r;
+
+	*ret = NULL;
+	*ret_n = 0;
+	r = list_json("list tables", &root, err);
+	if (r < 0)
+		return r;
+	json_array_foreach(json_object_get(root, "nftables"), i, item) {
+		json_t *t = json_object_get(item, "table");
+		const char *name = json_string_value(json_object_get(t, "name"));
+		struct nft_table_id *nv;
+
+		if (!name || strncmp(name, prefix, strlen(prefix)) != 0)
+			continue;
+		nv = realloc(v, (n + 1) * sizeof(*v));
+		if (!nv) {
+			free(v);
+			json_decref(root);
+			return error_set(err, -ENOMEM, "out of memory");
+		}
+		v = nv;
+		copy(v[n].family, sizeof(v[n].family), t, "family");
+		copy(v[n].name, sizeof(v[n].name), t, "name");
+		n++;
+	}
+	json_decref(root);
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+int nft_drop_chains(const char *hook, const char *own_prefix, struct nft_chain_id **ret,
+		    size_t *ret_n, struct error *err)
+{
+	json_t *root = NULL, *item;
+	struct nft_chain_id *v = NULL;
+	size_t n = 0, i;
+	int r;
+
+	*ret = NULL;
+	*ret_n = 0;
+	r = list_json("list chains", &root, err);
+	if (r < 0)
+		return r;
+	json_array_foreach(json_object_get(root, "nftables"), i, item) {
+		json_t *c = json_object_get(item, "chain");
+		const char *h = json_string_value(json_object_get(c, "hook"));
+		const char *pol = json_string_value(json_object_get(c, "policy"));
+		const char *table = json_string_value(json_object_get(c, "table"));
+		struct nft_chain_id *nv;
+
+		if (!h || !pol || !table || strcmp(h, hook) != 0 || strcmp(pol, "drop") != 0 ||
+		    strncmp(table, own_prefix, strlen(own_prefix)) == 0)
+			continue;
+		nv = realloc(v, (n + 1) * sizeof(*v));
+		if (!nv) {
+			free(v);
+			json_decref(root);
+			return error_set(err, -ENOMEM, "out of memory");
+		}
+		v = nv;
+		copy(v[n].family, sizeof(v[n].family), c, "family");
+		copy(v[n].table, sizeof(v[n].table), c, "table");
+		copy(v[n].name, sizeof(v[n].name), c, "name");
+		copy(v[n].hook, sizeof(v[n].hook), c, "hook");
+		copy(v[n].policy, sizeof(v[n].policy), c, "policy");
+		n++;
+	}
+	json_decref(root);
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * nftables through libnftables, in the namespace the caller runs in. nsnet
+ * only ever writes whole tables of its own, each replaced in one transaction;
+ * it reads other tables only to warn about rules that would block its traffic.
+ */
+#ifndef NSNET_NFT_H
+#define NSNET_NFT_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+
+/* Runs script (nft syntax) as one transaction; nft's own message lands in err. */
+int nft_apply(const char *script, struct error *err);
+
+/*
+ * The comment of table `family name`, written into buf; -ENOENT when the table
+ * does not exist, 0 with buf = "" when it has no comment.
+ */
+int nft_table_comment(const char *family, const char *name, char *buf, size_t len,
+		      struct error *err);
+
+/* The listing of table `family name` (nft syntax, re-appliable), malloc'ed; NULL on error. */
+char *nft_table_dump(const char *family, const char *name, struct error *err);
+
+struct nft_table_id {
+	char family[16];
+	char name[256];
+};
+
+/* Every table whose name starts with prefix. *ret is malloc'ed (NULL when none). */
+int nft_tables_list(const char *prefix, struct nft_table_id **ret, size_t *ret_n,
+		    struct error *err);
+
+struct nft_chain_id {
+	char family[16];
+	char table[256];
+	char name[256];
+	char hook[32];
+	char policy[16];
+};
+
+/* Base chains at hook with policy drop in tables not starting with own_prefix. */
+int nft_drop_chains(const char *hook, const char *own_prefix, struct nft_chain_id **ret,
+		    size_t *ret_n, struct error *err);
+
+#endif

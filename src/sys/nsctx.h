@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The open handles of one run: a netlink socket (and nsfs fd) per namespace,
+ * opened on first use and kept, so observing and applying a topology costs
+ * one socket per namespace, not one per operation. "" names the host.
+ */
+#ifndef NSNET_NSCTX_H
+#define NSNET_NSCTX_H
+
+#include "core/error.h"
+#include "core/name.h"
+#include "nl.h"
+
+struct nsctx;
+
+int nsctx_new(struct nsctx **ret, struct error *err);
+void nsctx_free(struct nsctx *c);
+static inline void nsctx_freep(struct nsctx **c)
+{
+	nsctx_free(*c);
+}
+
+/* The socket (and, if ret_fd, the nsfs fd) of namespace ns; "" is the host. */
+int nsctx_get(struct nsctx *c, const char *ns, struct nl_sock **ret, int *ret_fd,
+	      struct error *err);
+/* Closes what is held for ns (after it was deleted). */
+void nsctx_forget(struct nsctx *c, const char *ns);
+
+#endif

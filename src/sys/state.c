@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/name.h"
+#include "lock.h"
+#include "state.h"
+
+
+static void path_of(const char *topo, const char *suffix, char *buf, size_t len)
+{
+	snprintf(buf, len, NSNET_RUN_DIR "/%s%s", topo, suffix);
+}
+
+int state_write(const char *topo, const char *file, struct error *err)
+{
+	char path[sizeof(NSNET_RUN_DIR) + NETNS_NAME_MAX + 16];
+	char tmp[sizeof(path) + 8];
+	_cleanup_close_ int dir = run_dir_open_nsnet(err);
+	json_t *o;
+	char *text;
+	int fd, r = 0;
+	size_t len;
+
+	if (dir < 0)
+		return dir;
+	path_of(topo, ".json", path, sizeof(path));
+	path_of(topo, ".json.tmp", tmp, sizeof(tmp));
+	o = json_pack("{s:s, s:s, s:i}", "name", topo, "file", file, "version", 1);
+	text = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
+	json_decref(o);
+	if (!text)
+		return error_set(err, -ENOMEM, "out of memory");
+	len = strlen(text);
+	/* Written aside and renamed, so a reader never sees half a file. */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1)
+		r = error_errno(err, -errno, "write %s", tmp);
+	if (fd >= 0)
+		close(fd);
+	free(text);
+	if (r >= 0 && rename(tmp, path) < 0)
+		r = error_errno(err, -errno, "rename %s", tmp);
+	if (r < 0)
+		(void)unlink(tmp);
+	return r;
+}
+
+int state_read_file(const char *topo, char *buf, size_t len, struct error *err)
+{
+	char path[sizeof(NSNET_RUN_DIR) + NETNS_NAME_MAX + 16];
+	json_error_t jerr;
+	const char *file;
+	json_t *o;
+
+	path_of(topo, ".json", path, sizeof(path));
+	if (access(path, F_OK) < 0)
+		return -ENOENT;
+	o = json_load_file(path, 0, &jerr);
+	if (!o)
+		return error_set(err, -EBADMSG, "%s: %s", path, jerr.text);
+	file = json_string_value(json_object_get(o, "file"));
+	snprintf(buf, len, "%s", file ? file : "");
+	json_decref(o);
+	return file ? 0 : error_set(err, -EBADMSG, "%s: no file recorded", path);
+}
+
+bool state_exists(const char *topo)
+{
+	char path[sizeof(NSNET_RUN_DIR) + NETNS_NAME_MAX + 16];
+
+	path_of(topo, ".json", path, sizeof(path));
+	return access(path, F_OK) == 0;
+}
+
+void state_remove(const char *topo)
+{
+	char path[sizeof(NSNET_RUN_DIR) + NETNS_NAME_MAX + 16];
+
+	path_of(topo, ".json", path, sizeof(path));
+	(void)unlink(path);
+	path_of(topo, ".json.tmp", path, sizeof(path));
+	(void)unlink(path);
+}

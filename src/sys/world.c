@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Observing the world of one topology. Every named namespace is looked at
+ * once (its links tell whether lo carries a mark); the ones that matter are
+ * kept with their full state. veth peers are reported by the kernel as
+ * (namespace id, ifindex) with ids local to the asking namespace: host links
+ * are resolved through the ids the host gives each namespace, namespace links
+ * through the host side when their peer is there, else by asking that
+ * namespace for the id of each candidate.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/fw.h"
+#include "core/owner.h"
+#include "netns.h"
+#include "nft.h"
+#include "rtnl.h"
+#include "world.h"
+
+int sysctl_ip_forward_get(void)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/sys/net/ipv4/ip_forward", "re");
+	int v;
+
+	if (!f || fscanf(f, "%d", &v) != 1)
+		return -1;
+	return v;
+}
+
+int sysctl_ip_forward_set(int value, struct error *err)
+{
+	_cleanup_close_ int fd = open("/proc/sys/net/ipv4/ip_forward", O_WRONLY | O_CLOEXEC);
+	char c = value ? '1' : '0';
+
+	if (fd < 0 || write(fd, &c, 1) != 1)
+		return error_errno(err, -errno, "sysctl net.ipv4.ip_forward=%d", value);
+	return 0;
+}
+
+struct candidate {
+	struct world_ns w;
+	int nsid; /* as the host sees it */
+	int fd;
+};
+
+static int observe_ns(struct nsctx *c, const char *name, struct candidate *cand,
+		      struct error *err)
+{
+	struct nl_sock *s, *host;
+	const struct ns_link *lo;
+	const char *owner;
+	int r;
+
+	memset(cand, 0, sizeof(*cand));
+	snprintf(cand->w.name, sizeof(cand->w.name), "%s", name);
+	r = nsctx_get(c, name, &s, &cand->fd, err);
+	if (r >= 0)
+		r = nsctx_get(c, "", &host, NULL, err);
+	if (r < 0)
+		return r;
+	cand->w.st = netstate_new();
+	if (!cand->w.st)
+		return error_set(err, -ENOMEM, "out of memory");
+	r = nl_observe(s, cand->w.st, err);
+	if (r < 0)
+		return error_prefix(err, "namespace '%s'", name);
+	lo = netstate_link_by_name(cand->w.st, "lo");
+	owner = lo ? owner_of_alias(lo->alias) : NULL;
+	if (owner && name_netns_check(owner, NULL) == 0) {
+		cand->w.marked = true;
+		snprintf(cand->w.owner, sizeof(cand->w.owner), "%s", owner);
+	}
+	return nl_netns_id(host, cand->fd, &cand->nsid, err);
+}
+
+static void resolve_host(struct world *w, const struct candidate *cands, size_t n)
+{
+	for (size_t i = 0; i < w->host->n_links; i++) {
+		struct ns_link *l = &w->host->links[i];
+
+		if (!l->link || l->link_nsid < 0)
+			continue;
+		for (size_t k = 0; k < n; k++) {
+			const struct ns_link *p;
+
+			if (cands[k].nsid != l->link_nsid)
+				continue;
+			p = netstate_link_by_index(cands[k].w.st, l->link);
+			if (!p)
+				break;
+			snprintf(l->peer_name, sizeof(l->peer_name), "%s", p->name);
+			snprintf(l->peer_netns, sizeof(l->peer_netns), "%s", cands[k].w.name);
+			l->peer_resolved = true;
+			break;
+		}
+	}
+}
+
+static void resolve_local(struct netstate *st, const char *self)
+{
+	for (size_t i = 0; i < st->n_links; i++) {
+		struct ns_link *l = &st->links[i];
+		const struct ns_link *p;
+
+		if (!l->link || l->link_nsid >= 0)
+			continue;
+		p = netstate_link_by_index(st, l->link);
+		if (!p)
+			continue;
+		snprintf(l->peer_name, sizeof(l->peer_name), "%s", p->name);
+		snprintf(l->peer_netns, sizeof(l->peer_netns), "%s", self);
+		l->peer_in_host = !self[0];
+		l->peer_resolved = true;
+	}
+}
+
+static int resolve_ns(struct nsctx *c, struct world *w, const struct candidate *cands, size_t n,
+		      size_t self, struct error *err)
+{
+	struct netstate *st = cands[self].w.st;
+	const char *name = cands[self].w.name;
+
+	resolve_local(st, name);
+	for (size_t i = 0; i < st->n_links; i++) {
+		struct ns_link *l = &st->links[i];
+
+		if (!l->link || l->link_nsid < 0 || l->peer_resolved)
+			continue;
+		/* Its peer on the host names us back. */
+		for (size_t k = 0; k < w->host->n_links && !l->peer_resolved; k++) {
+			const struct ns_link *h = &w->host->links[k];
+
+			if (h->peer_resolved && h->link == l->ifindex &&
+			    strcmp(h->peer_netns, name) == 0 && strcmp(h->peer_name, l->name) == 0) {
+				snprintf(l->peer_name, sizeof(l->peer_name), "%s", h->name);
+				l->peer_in_host = true;
+				l->peer_resolved = true;
+			}
+		}
+		for (size_t k = 0; k < n && !l->peer_resolved; k++) {
+			struct nl_sock *s;
+			const struct ns_link *p;
+			int id, r;
+
+			if (k == self)
+				continue;
+			r = nsctx_get(c, name, &s, NULL, err);
+			if (r >= 0)
+				r = nl_netns_id(s, cands[k].fd, &id, err);
+			if (r < 0)
+				return r;
+			if (id != l->link_nsid)
+				continue;
+			p = netstate_link_by_index(cands[k].w.st, l->link);
+			if (p) {
+				snprintf(l->peer_name, sizeof(l->peer_name), "%s", p->name);
+				snprintf(l->peer_netns, sizeof(l->peer_netns), "%s", cands[k].w.name);
+				l->peer_resolved = true;
+			}
+		}
+	}
+	return 0;
+}
+
+static bool relevant(const struct candidate *cand, const char *topo, const struct topology *want)
+{
+	if (want && topology_ns_find(want, cand->w.name))
+		return true;
+	return cand->w.marked && strcmp(cand->w.owner, topo) == 0;
+}
+
+static int observe_firewall(struct world *w, const char *topo, struct error *err)
+{
+	char table[OWNER_ALIAS_MAX + 8];
+	int r;
+
+	owner_table(topo, table, sizeof(table));
+	r = nft_table_comment(OWNER_TABLE_FAMILY, table, w->fw_comment, sizeof(w->fw_comment),
+			      err);
+	if (r == -ENOENT) {
+		w->fw_exists = false;
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	w->fw_exists = true;
+	return 0;
+}
+
+int world_observe(struct nsctx *c, const char *topo, const struct topology *want,
+		  struct world **ret, struct error *err)
+{
+	_cleanup_(world_freep) struct world *w = calloc(1, sizeof(struct world));
+	_cleanup_free_ struct netns_entry *entries = NULL;
+	_cleanup_free_ struct candidate *cands = NULL;
+	struct nl_sock *host;
+	size_t n_entries, n = 0;
+	int r;
+
+	if (!w)
+		return error_set(err, -ENOMEM, "out of memory");
+	w->host = netstate_new();
+	if (!w->host)
+		return error_set(err, -ENOMEM, "out of memory");
+	r = nsctx_get(c, "", &host, NULL, err);
+	if (r >= 0)
+		r = nl_observe(host, w->host, err);
+	if (r >= 0)
+		r = netns_list(&entries, &n_entries, err);
+	if (r < 0)
+		return r;
+	cands = calloc(n_entries ? n_entries : 1, sizeof(*cands));
+	if (!cands)
+		return error_set(err, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < n_entries; i++) {
+		if (!entries[i].valid)
+			continue;
+		r = observe_ns(c, entries[i].name, &cands[n], err);
+		if (r == -ENOENT) { /* deleted since we listed it */
+			netstate_free(cands[n].w.st);
+			nsctx_forget(c, entries[i].name);
+			r = 0;
+			continue;
+		}
+		if (r < 0) {
+			netstate_free(cands[n].w.st);
+			goto out;
+		}
+		if (!relevant(&cands[n], topo, want)) {
+			netstate_free(cands[n].w.st);
+			nsctx_forget(c, entries[i].name);
+			continue;
+		}
+		n++;
+	}
+	resolve_host(w, cands, n);
+	for (size_t i = 0; i < n && r >= 0; i++)
+		r = resolve_ns(c, w, cands, n, i, err);
+	if (r >= 0)
+		r = observe_firewall(w, topo, err);
+	w->ip_forward = sysctl_ip_forward_get();
+out:
+	w->ns = calloc(n ? n : 1, sizeof(*w->ns));
+	if (!w->ns) {
+		for (size_t i = 0; i < n; i++)
+			netstate_free(cands[i].w.st);
+		return error_set(err, -ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++)
+		w->ns[i] = cands[i].w;
+	w->n_ns = n;
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(w);
+	return 0;
+}
+
+static int add_name(char ***v, size_t *n, const char *name)
+{
+	char **nv;
+
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*v)[i], name) == 0)
+			return 0;
+	nv = realloc(*v, (*n + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	nv[*n] = strdup(name);
+	if (!nv[*n])
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int world_topologies(struct nsctx *c, char ***ret, size_t *ret_n, struct error *err)
+{
+	_cleanup_(netstate_freep) struct netstate *host = netstate_new();
+	_cleanup_free_ struct netns_entry *entries = NULL;
+	_cleanup_free_ struct nft_table_id *tables = NULL;
+	struct nl_sock *s;
+	char **v = NULL;
+	size_t n = 0, n_entries, n_tables;
+	int r;
+
+	if (!host)
+		return error_set(err, -ENOMEM, "out of memory");
+	r = nsctx_get(c, "", &s, NULL, err);
+	if (r >= 0)
+		r = nl_observe(s, host, err);
+	for (size_t i = 0; r >= 0 && i < host->n_links; i++) {
+		const char *o = owner_of_alias(host->links[i].alias);
+
+		if (o && name_netns_check(o, NULL) == 0 && add_name(&v, &n, o) < 0)
+			r = error_set(err, -ENOMEM, "out of memory");
+	}
+	if (r >= 0)
+		r = netns_list(&entries, &n_entries, err);
+	for (size_t i = 0; r >= 0 && i < n_entries; i++) {
+		_cleanup_(netstate_freep) struct netstate *st = netstate_new();
+		const struct ns_link *lo;
+		const char *o;
+
+		if (!entries[i].valid)
+			continue;
+		if (!st || nsctx_get(c, entries[i].name, &s, NULL, NULL) < 0 ||
+		    nl_observe(s, st, NULL) < 0)
+			continue; /* gone meanwhile, or not ours to read */
+		lo = netstate_link_by_name(st, "lo");
+		o = lo ? owner_of_alias(lo->alias) : NULL;
+		if (o && name_netns_check(o, NULL) == 0 && add_name(&v, &n, o) < 0)
+			r = error_set(err, -ENOMEM, "out of memory");
+		nsctx_forget(c, entries[i].name);
+	}
+	if (r >= 0)
+		r = nft_tables_list(OWNER_TABLE_PREFIX, &tables, &n_tables, err);
+	for (size_t i = 0; r >= 0 && i < n_tables; i++) {
+		const char *o = tables[i].name + strlen(OWNER_TABLE_PREFIX);
+
+		if (strcmp(tables[i].family, OWNER_TABLE_FAMILY) == 0 &&
+		    name_netns_check(o, NULL) == 0 && add_name(&v, &n, o) < 0)
+			r = error_set(err, -ENOMEM, "out of memory");
+	}
+	if (r < 0) {
+		for (size_t i = 0; i < n; i++)
+			free(v[i]);
+		free(v);
+		return r;
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_str);
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
