@@ -16,6 +16,7 @@
 #include "netns.h"
 #include "nft.h"
 #include "rtnl.h"
+#include "state.h"
 #include "world.h"
 
 struct undo_log {
@@ -141,7 +142,9 @@ static int run_action(struct nsctx *c, const struct action *a, struct undo_log *
 
 	switch (a->type) {
 	case ACT_NS_ADD:
-		r = netns_add(a->ns, 0, a->alias, err);
+		r = state_pending_add(a->alias + strlen(OWNER_ALIAS_PREFIX), a->ns, err);
+		if (r >= 0)
+			r = netns_add(a->ns, 0, a->alias, err);
 		if (r >= 0)
 			undo_push_type(u, a, ACT_NS_DEL);
 		return r;

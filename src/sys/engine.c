@@ -7,6 +7,7 @@
 #include "core/owner.h"
 #include "engine.h"
 #include "lock.h"
+#include "netns.h"
 #include "nft.h"
 #include "nsctx.h"
 #include "state.h"
@@ -41,12 +42,19 @@ static void warn_foreign_drops(const struct topology *t, const struct engine_opt
 	}
 }
 
+static void remove_stale(const char *ns)
+{
+	(void)netns_remove_stale(ns, NULL);
+}
+
 static int observe_and_plan(struct nsctx *c, const char *topo, const struct topology *t,
 			    struct engine_result *res, struct error *err)
 {
 	_cleanup_(world_freep) struct world *w = NULL;
 	int r;
 
+	/* Placeholders our own killed runs left (see state_pending_add). */
+	state_pending_foreach(topo, remove_stale);
 	r = world_observe(c, topo, t, &w, err);
 	if (r < 0)
 		return r;
@@ -78,6 +86,8 @@ int engine_up(const struct topology *t, const char *file, const struct engine_op
 		r = apply_plan(c, res->plan, true, o->progress, o->data, &res->report, err);
 	if (r >= 0 && !o->dry_run && file)
 		r = state_write(t->name, file, err);
+	if (!o->dry_run)
+		state_pending_clear(t->name);
 	/* A failed first up leaves nothing behind, not even its lock file. */
 	lock_release(t->name, lock, r < 0 && !had_state);
 	return r;
@@ -98,8 +108,10 @@ int engine_down(const char *topo, const struct engine_opts *o, struct engine_res
 		r = observe_and_plan(c, topo, NULL, res, err);
 	if (r >= 0 && !o->dry_run && res->plan->n)
 		r = apply_plan(c, res->plan, false, o->progress, o->data, &res->report, err);
-	if (r >= 0 && !o->dry_run)
+	if (r >= 0 && !o->dry_run) {
 		state_remove(topo);
+		state_pending_clear(topo);
+	}
 	lock_release(topo, lock, r >= 0 && !o->dry_run);
 	return r;
 }

@@ -30,6 +30,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "netns.h"
 #include "nl.h"
 #include "rtnl.h"
@@ -226,11 +227,14 @@ int netns_add(const char *name, unsigned flags, const char *lo_alias, struct err
 		return error_errno(err, -errno, "namespace '%s': create " NETNS_RUN_DIR "/%s", name,
 				   name);
 	}
-	r = create_and_bind(name, fd, flags, lo_alias, err);
+	r = fault_before("namespace add", err);
+	if (r >= 0)
+		r = create_and_bind(name, fd, flags, lo_alias, err);
 	if (r < 0) {
 		(void)unlinkat(dirfd, name, 0);
 		return r;
 	}
+	fault_after();
 	return 0;
 }
 
@@ -263,9 +267,14 @@ int netns_del(const char *name, struct error *err)
 	r = entry_open(dirfd, name, O_RDONLY, "delete", &nsfd, err);
 	if (r < 0)
 		return r;
+	r = fault_before("namespace delete", err);
+	if (r < 0)
+		return error_prefix(err, "namespace '%s'", name);
 	entry_umount_all(name);
-	if (unlinkat(dirfd, name, 0) == 0)
+	if (unlinkat(dirfd, name, 0) == 0) {
+		fault_after();
 		return 0;
+	}
 	r = -errno;
 	/*
 	 * EBUSY: another mount namespace holds a private copy of the mount
@@ -284,6 +293,28 @@ int netns_del(const char *name, struct error *err)
 				 "private propagation holds it); stop that process and retry",
 				 name, name);
 	return error_errno(err, r, "namespace '%s': remove " NETNS_RUN_DIR "/%s", name, name);
+}
+
+int netns_remove_stale(const char *name, struct error *err)
+{
+	_cleanup_close_ int dirfd = -1, fd = -1;
+	struct stat st;
+	int r;
+
+	r = name_netns_check(name, err);
+	if (r < 0)
+		return r;
+	r = run_dir_open(&dirfd, err);
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
+	fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size != 0 || fd_is_nsfs(fd))
+		return 0;
+	if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
+		return error_errno(err, -errno, "remove stale " NETNS_RUN_DIR "/%s", name);
+	return 0;
 }
 
 static int cmp_entry(const void *a, const void *b)

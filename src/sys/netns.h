@@ -33,6 +33,14 @@ int netns_add(const char *name, unsigned flags, const char *lo_alias, struct err
 /* Deletes namespace NAME; -ENOENT if there is none. */
 int netns_del(const char *name, struct error *err);
 
+/*
+ * Removes /run/netns/NAME if it is an empty regular file that is no mount
+ * point: the placeholder of a creation that died before its mount. Callers
+ * must know the creation was theirs (state_pending_*). 0 also when there is
+ * nothing to remove.
+ */
+int netns_remove_stale(const char *name, struct error *err);
+
 struct netns_entry {
 	char name[NETNS_NAME_MAX + 1];
 	bool valid; /* false: a file in /run/netns that is not a namespace mount */

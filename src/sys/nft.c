@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault.h"
 #include "nft.h"
 
 static void nft_ctx_freep(struct nft_ctx **c)
@@ -67,9 +68,13 @@ int nft_apply(const char *script, struct error *err)
 	int r;
 
 	r = ctx_new(0, &c, err);
+	if (r >= 0)
+		r = fault_before("nftables transaction", err);
 	if (r < 0)
 		return r;
-	return run(c, script, "apply", err);
+	r = run(c, script, "apply", err);
+	fault_after();
+	return r;
 }
 
 int nft_table_comment(const char *family, const char *name, char *buf, size_t len,

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "fault.h"
 #include "netns.h"
 #include "nl.h"
 
@@ -328,15 +329,31 @@ static int request(struct nl_sock *s, struct nl_msg *m, mnl_cb_t cb, void *data,
 	return receive(s, m->nlh->nlmsg_seq, m->nlh->nlmsg_type, cb, data, what, err);
 }
 
+/* Requests that change the kernel, as opposed to reading it. */
+static bool mutating(uint16_t type)
+{
+	return type != RTM_GETLINK && type != RTM_GETADDR && type != RTM_GETROUTE &&
+	       type != RTM_GETNEIGH && type != RTM_GETNSID;
+}
+
 int nl_request(struct nl_sock *s, struct nl_msg *m, struct error *err, const char *fmt, ...)
 {
 	char what[256];
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	return request(s, m, NULL, NULL, err, what);
+	if (mutating(m->nlh->nlmsg_type)) {
+		r = fault_before(what, err);
+		if (r < 0)
+			return r;
+	}
+	r = request(s, m, NULL, NULL, err, what);
+	if (mutating(m->nlh->nlmsg_type))
+		fault_after();
+	return r;
 }
 
 int nl_request_reply(struct nl_sock *s, struct nl_msg *m, mnl_cb_t cb, void *data,

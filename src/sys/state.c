@@ -87,3 +87,48 @@ void state_remove(const char *topo)
 	path_of(topo, ".json.tmp", path, sizeof(path));
 	(void)unlink(path);
 }
+
+int state_pending_add(const char *topo, const char *ns, struct error *err)
+{
+	char path[sizeof(NSNET_RUN_DIR) + NETNS_NAME_MAX + 16];
+	_cleanup_close_ int dir = run_dir_open_nsnet(err);
+	char line[NETNS_NAME_MAX + 2];
+	int fd, n, r = 0;
+
+	if (dir < 0)
+		return dir;
+	path_of(topo, ".pending", path, sizeof(path));
+	n = snprintf(line, sizeof(line), "%s\n", ns);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, line, (size_t)n) != n)
+		r = error_errno(err, -errno, "write %s", path);
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+void state_pending_foreach(const char *topo, void (*fn)(const char *ns))
+{
+	char path[sizeof(NSNET_RUN_DIR) + NETNS_NAME_MAX + 16];
+	char line[256];
+	FILE *f;
+
+	path_of(topo, ".pending", path, sizeof(path));
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (name_netns_check(line, NULL) == 0)
+			fn(line);
+	}
+	fclose(f);
+}
+
+void state_pending_clear(const char *topo)
+{
+	char path[sizeof(NSNET_RUN_DIR) + NETNS_NAME_MAX + 16];
+
+	path_of(topo, ".pending", path, sizeof(path));
+	(void)unlink(path);
+}

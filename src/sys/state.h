@@ -18,4 +18,15 @@ int state_read_file(const char *topo, char *buf, size_t len, struct error *err);
 bool state_exists(const char *topo);
 void state_remove(const char *topo);
 
+/*
+ * The journal of namespaces being created, /run/nsnet/NAME.pending: a
+ * namespace is named in it before its /run/netns placeholder file exists, so
+ * a run killed between creating the file and mounting the namespace on it
+ * leaves a file that the next run can prove is its own and remove.
+ */
+int state_pending_add(const char *topo, const char *ns, struct error *err);
+/* Calls fn for every namespace in the journal. */
+void state_pending_foreach(const char *topo, void (*fn)(const char *ns));
+void state_pending_clear(const char *topo);
+
 #endif

@@ -17,6 +17,7 @@
 
 #include "core/fw.h"
 #include "core/owner.h"
+#include "fault.h"
 #include "netns.h"
 #include "nft.h"
 #include "rtnl.h"
@@ -36,9 +37,14 @@ int sysctl_ip_forward_set(int value, struct error *err)
 {
 	_cleanup_close_ int fd = open("/proc/sys/net/ipv4/ip_forward", O_WRONLY | O_CLOEXEC);
 	char c = value ? '1' : '0';
+	int r;
 
+	r = fault_before("sysctl net.ipv4.ip_forward", err);
+	if (r < 0)
+		return r;
 	if (fd < 0 || write(fd, &c, 1) != 1)
 		return error_errno(err, -errno, "sysctl net.ipv4.ip_forward=%d", value);
+	fault_after();
 	return 0;
 }
 
