@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -133,7 +134,7 @@ int netns_open(const char *name, int *ret_fd, struct error *err)
 	return entry_open(dirfd, name, O_RDONLY, "use", ret_fd, err);
 }
 
-static int run_dir_make_shared(struct error *err)
+static int run_dir_make_shared_locked(struct error *err)
 {
 	bool bound = false;
 
@@ -146,6 +147,26 @@ static int run_dir_make_shared(struct error *err)
 		bound = true;
 	}
 	return 0;
+}
+
+/*
+ * Two first-time runs at once would each see /run/netns unshared and each
+ * bind it onto itself, stacking mounts. A flock on the directory (the same
+ * inode before and after the bind) makes the check-and-bind atomic.
+ */
+static int run_dir_make_shared(struct error *err)
+{
+	_cleanup_close_ int fd = open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int r;
+
+	if (fd < 0)
+		return error_errno(err, -errno, "open " NETNS_RUN_DIR);
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return error_errno(err, -errno, "lock " NETNS_RUN_DIR);
+	r = run_dir_make_shared_locked(err);
+	(void)flock(fd, LOCK_UN);
+	return r;
 }
 
 static int loopback_setup(bool up, const char *alias, struct error *err)
