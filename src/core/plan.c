@@ -100,10 +100,40 @@ void plan_free(struct plan *p)
 	free(p);
 }
 
+void world_claims_add(struct world_claims *c, const char *name)
+{
+	char (*nv)[IFNAME_MAX + 1];
+
+	if (world_claims_has(c, name))
+		return;
+	nv = realloc(c->names, (c->n + 1) * sizeof(*nv));
+	if (!nv)
+		return; /* unclaimed: at worst a conflict is reported, nothing is lost */
+	c->names = nv;
+	snprintf(nv[c->n], sizeof(nv[c->n]), "%s", name);
+	c->n++;
+}
+
+bool world_claims_has(const struct world_claims *c, const char *name)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->names[i], name) == 0)
+			return true;
+	return false;
+}
+
+void world_claims_clear(struct world_claims *c)
+{
+	free(c->names);
+	c->names = NULL;
+	c->n = 0;
+}
+
 void world_free(struct world *w)
 {
 	if (!w)
 		return;
+	world_claims_clear(&w->claims);
 	netstate_free(w->host);
 	for (size_t i = 0; i < w->n_ns; i++)
 		netstate_free(w->ns[i].st);
@@ -164,12 +194,19 @@ static bool unmarked_nsnet(const struct ns_link *l)
 }
 
 /*
- * Ours: carries our mark, or was made by nsnet (group) and lost its run
- * before the mark was set; such a link is only ever recreated.
+ * Ours: carries our mark, or was made by nsnet (its group) and lost its run
+ * before the mark was set. Unmarked, a link inside a namespace is ours when
+ * the namespace is (we only look into ours); on the host, only when our
+ * journal says we were creating it: another topology may be creating it now.
+ * An unmarked link of ours is only ever recreated.
  */
-static bool owned(const struct builder *b, const struct ns_link *l)
+static bool owned_at(const struct builder *b, const char *ns, const struct ns_link *l)
 {
-	return owner_alias_is(l->alias, b->topo) || unmarked_nsnet(l);
+	if (owner_alias_is(l->alias, b->topo))
+		return true;
+	if (!unmarked_nsnet(l))
+		return false;
+	return ns[0] || world_claims_has(&b->have->claims, l->name);
 }
 
 static bool is_deleted(const struct builder *b, const char *ns, const char *name)
@@ -428,7 +465,7 @@ static const struct ns_link *existing(struct builder *b, const char *ns, const c
 	*r = 0;
 	if (!l || is_deleted(b, ns, name))
 		return NULL;
-	if (!owned(b, l)) {
+	if (!owned_at(b, ns, l)) {
 		*r = conflict(b, ns, l);
 		return NULL;
 	}
@@ -710,7 +747,7 @@ static void plan_unwanted_links(struct builder *b)
 	const struct netstate *host = b->have->host;
 
 	for (size_t i = 0; i < host->n_links; i++)
-		if (owned(b, &host->links[i]) && !wanted_host_link(b, host->links[i].name))
+		if (owned_at(b, "", &host->links[i]) && !wanted_host_link(b, host->links[i].name))
 			delete_link(b, "", &host->links[i], false);
 	for (size_t n = 0; b->want && n < b->have->n_ns; n++) {
 		const struct world_ns *w = &b->have->ns[n];
@@ -721,7 +758,7 @@ static void plan_unwanted_links(struct builder *b)
 		for (size_t i = 0; i < w->st->n_links; i++) {
 			const struct ns_link *l = &w->st->links[i];
 
-			if (strcmp(l->name, "lo") != 0 && owned(b, l) &&
+			if (strcmp(l->name, "lo") != 0 && owned_at(b, w->name, l) &&
 			    !wanted_ns_link(b, w->name, l->name))
 				delete_link(b, w->name, l, false);
 		}

@@ -28,6 +28,16 @@ struct world_ns {
 	struct netstate *st;
 };
 
+/* Host links a topology may claim although unmarked (its journal names them). */
+struct world_claims {
+	char (*names)[IFNAME_MAX + 1];
+	size_t n;
+};
+
+void world_claims_add(struct world_claims *c, const char *name);
+bool world_claims_has(const struct world_claims *c, const char *name);
+void world_claims_clear(struct world_claims *c);
+
 /* What the kernel holds that matters to one topology. */
 struct world {
 	struct netstate *host;
@@ -36,6 +46,7 @@ struct world {
 	bool fw_exists;
 	char fw_comment[256];
 	int ip_forward; /* -1: unknown */
+	struct world_claims claims;
 };
 
 enum action_type {

@@ -12,6 +12,7 @@
 
 #include "apply.h"
 #include "core/fw.h"
+#include "core/owner.h"
 #include "core/strbuf.h"
 #include "netns.h"
 #include "nft.h"
@@ -40,6 +41,22 @@ static void undo_push_type(struct undo_log *u, const struct action *a, enum acti
 	inv.n_restore = 0;
 	inv.script = NULL;
 	undo_push(u, &inv);
+}
+
+/* The topology an action works for, from its mark. */
+static const char *topo_of(const struct action *a)
+{
+	const char *t = owner_of_alias(a->alias);
+
+	return t ? t : "";
+}
+
+/* Host links are journalled before they exist: see state.h. */
+static int journal_host_link(const struct action *a, struct error *err)
+{
+	if (a->ns[0] && a->peer_ns[0])
+		return 0;
+	return state_pending_add(topo_of(a), PENDING_LINK, a->ns[0] ? a->peer : a->name, err);
 }
 
 static struct nl_sock *sock(struct nsctx *c, const char *ns, int *fd, struct error *err,
@@ -71,6 +88,9 @@ static int do_veth(struct nsctx *c, const struct action *a, struct error *err,
 	pa.alias = a->alias;
 	pa.netns_fd = peer_fd;
 	la.group = pa.group = OWNER_GROUP;
+	r = journal_host_link(a, err);
+	if (r < 0)
+		return r;
 	r = nl_link_add_veth(s, a->name, &la, a->peer, &pa, err);
 	if (r < 0)
 		return r;
@@ -142,7 +162,7 @@ static int run_action(struct nsctx *c, const struct action *a, struct undo_log *
 
 	switch (a->type) {
 	case ACT_NS_ADD:
-		r = state_pending_add(a->alias + strlen(OWNER_ALIAS_PREFIX), a->ns, err);
+		r = state_pending_add(topo_of(a), PENDING_NS, a->ns, err);
 		if (r >= 0)
 			r = netns_add(a->ns, 0, a->alias, err);
 		if (r >= 0)
@@ -150,7 +170,8 @@ static int run_action(struct nsctx *c, const struct action *a, struct undo_log *
 		return r;
 	case ACT_NS_DEL:
 		nsctx_forget(c, a->ns);
-		return netns_del(a->ns, err);
+		r = netns_del(a->ns, err);
+		return r == -ENOENT ? 0 : r; /* already gone: what a delete wants */
 	case ACT_FORWARDING:
 		old = sysctl_ip_forward_get();
 		r = sysctl_ip_forward_set(a->value, err);
@@ -191,6 +212,9 @@ static int run_action(struct nsctx *c, const struct action *a, struct undo_log *
 		la.mac = a->has_mac ? a->mac : NULL;
 		la.alias = a->alias;
 		la.group = OWNER_GROUP;
+		r = journal_host_link(a, err);
+		if (r < 0)
+			return r;
 		r = nl_link_add_bridge(s, a->name, &la, err);
 		if (r >= 0)
 			undo_push_type(u, a, ACT_LINK_DEL);
@@ -203,6 +227,8 @@ static int run_action(struct nsctx *c, const struct action *a, struct undo_log *
 		return r;
 	case ACT_LINK_DEL:
 		r = nl_link_del(s, a->name, err);
+		if (r == -ENODEV)
+			return 0; /* gone already (with its peer, or by hand) */
 		break;
 	case ACT_LINK_MASTER:
 		r = nl_link_set_master(s, a->name, a->master[0] ? a->master : NULL, err);
@@ -223,12 +249,16 @@ static int run_action(struct nsctx *c, const struct action *a, struct undo_log *
 	case ACT_ADDR_DEL:
 		r = a->type == ACT_ADDR_ADD ? nl_addr_add(s, a->name, &a->prefix, err)
 					    : nl_addr_del(s, a->name, &a->prefix, err);
+		if (a->type == ACT_ADDR_DEL && (r == -EADDRNOTAVAIL || r == -ENODEV))
+			return 0;
 		if (r >= 0)
 			undo_push_type(u, a, a->type == ACT_ADDR_ADD ? ACT_ADDR_DEL : ACT_ADDR_ADD);
 		return r;
 	case ACT_ROUTE_ADD:
 	case ACT_ROUTE_DEL:
 		r = do_route(s, a, a->type == ACT_ROUTE_ADD, err);
+		if (a->type == ACT_ROUTE_DEL && (r == -ESRCH || r == -ENODEV))
+			return 0;
 		if (r >= 0)
 			undo_push_type(u, a,
 				       a->type == ACT_ROUTE_ADD ? ACT_ROUTE_DEL : ACT_ROUTE_ADD);

@@ -42,20 +42,28 @@ static void warn_foreign_drops(const struct topology *t, const struct engine_opt
 	}
 }
 
-static void remove_stale(const char *ns)
+static void recover_pending(enum pending_kind kind, const char *name, void *data)
 {
-	(void)netns_remove_stale(ns, NULL);
+	struct world_claims *claims = data;
+
+	if (kind == PENDING_NS)
+		(void)netns_remove_stale(name, NULL);
+	else
+		world_claims_add(claims, name);
 }
 
 static int observe_and_plan(struct nsctx *c, const char *topo, const struct topology *t,
 			    struct engine_result *res, struct error *err)
 {
 	_cleanup_(world_freep) struct world *w = NULL;
+	struct world_claims claims = {0};
 	int r;
 
-	/* Placeholders our own killed runs left (see state_pending_add). */
-	state_pending_foreach(topo, remove_stale);
-	r = world_observe(c, topo, t, &w, err);
+
+	/* What our own killed runs left half made (see state_pending_add). */
+	state_pending_foreach(topo, recover_pending, &claims);
+	r = world_observe(c, topo, t, &claims, &w, err);
+	world_claims_clear(&claims);
 	if (r < 0)
 		return r;
 	r = plan_build(topo, t, w, &res->plan, err);

@@ -269,19 +269,51 @@ static int dump_neighs(struct nl_sock *s, struct netstate *st, struct error *err
 	return nl_dump(s, &m, neigh_cb, st, err, "neighbours");
 }
 
+/*
+ * A dump that raced with a change (NLM_F_DUMP_INTR, e.g. another topology
+ * coming up at the same time) is thrown away and read again.
+ */
+static int dump_retrying(struct nl_sock *s, struct netstate *st,
+			 int (*dump)(struct nl_sock *, struct netstate *, struct error *),
+			 struct error *err)
+{
+	for (int tries = 0;; tries++) {
+		size_t links = st->n_links, addrs = st->n_addrs, routes = st->n_routes,
+		       neighs = st->n_neighs;
+		int r = dump(s, st, err);
+
+		if (r != -EAGAIN || tries == 20)
+			return r;
+		st->n_links = links;
+		st->n_addrs = addrs;
+		st->n_routes = routes;
+		st->n_neighs = neighs;
+	}
+}
+
+static int dump_routes4(struct nl_sock *s, struct netstate *st, struct error *err)
+{
+	return dump_routes(s, AF_INET, st, err);
+}
+
+static int dump_routes6(struct nl_sock *s, struct netstate *st, struct error *err)
+{
+	return dump_routes(s, AF_INET6, st, err);
+}
+
 int nl_observe(struct nl_sock *s, struct netstate *st, struct error *err)
 {
 	int r;
 
-	r = dump_links(s, st, err);
+	r = dump_retrying(s, st, dump_links, err);
 	if (r >= 0)
-		r = dump_addrs(s, st, err);
+		r = dump_retrying(s, st, dump_addrs, err);
 	if (r >= 0)
-		r = dump_routes(s, AF_INET, st, err);
+		r = dump_retrying(s, st, dump_routes4, err);
 	if (r >= 0)
-		r = dump_routes(s, AF_INET6, st, err);
+		r = dump_retrying(s, st, dump_routes6, err);
 	if (r >= 0)
-		r = dump_neighs(s, st, err);
+		r = dump_retrying(s, st, dump_neighs, err);
 	if (r < 0)
 		return r;
 	netstate_sort(st);

@@ -88,17 +88,18 @@ void state_remove(const char *topo)
 	(void)unlink(path);
 }
 
-int state_pending_add(const char *topo, const char *ns, struct error *err)
+int state_pending_add(const char *topo, enum pending_kind kind, const char *name,
+		      struct error *err)
 {
 	char path[sizeof(NSNET_RUN_DIR) + NETNS_NAME_MAX + 16];
 	_cleanup_close_ int dir = run_dir_open_nsnet(err);
-	char line[NETNS_NAME_MAX + 2];
+	char line[NETNS_NAME_MAX + 8];
 	int fd, n, r = 0;
 
 	if (dir < 0)
 		return dir;
 	path_of(topo, ".pending", path, sizeof(path));
-	n = snprintf(line, sizeof(line), "%s\n", ns);
+	n = snprintf(line, sizeof(line), "%s %s\n", kind == PENDING_NS ? "ns" : "link", name);
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0 || write(fd, line, (size_t)n) != n)
 		r = error_errno(err, -errno, "write %s", path);
@@ -107,7 +108,9 @@ int state_pending_add(const char *topo, const char *ns, struct error *err)
 	return r;
 }
 
-void state_pending_foreach(const char *topo, void (*fn)(const char *ns))
+void state_pending_foreach(const char *topo, void (*fn)(enum pending_kind kind, const char *name,
+							 void *data),
+			   void *data)
 {
 	char path[sizeof(NSNET_RUN_DIR) + NETNS_NAME_MAX + 16];
 	char line[256];
@@ -119,8 +122,10 @@ void state_pending_foreach(const char *topo, void (*fn)(const char *ns))
 		return;
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
-		if (name_netns_check(line, NULL) == 0)
-			fn(line);
+		if (strncmp(line, "ns ", 3) == 0 && name_netns_check(line + 3, NULL) == 0)
+			fn(PENDING_NS, line + 3, data);
+		else if (strncmp(line, "link ", 5) == 0 && name_ifname_check(line + 5, NULL) == 0)
+			fn(PENDING_LINK, line + 5, data);
 	}
 	fclose(f);
 }

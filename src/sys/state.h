@@ -19,14 +19,27 @@ bool state_exists(const char *topo);
 void state_remove(const char *topo);
 
 /*
- * The journal of namespaces being created, /run/nsnet/NAME.pending: a
- * namespace is named in it before its /run/netns placeholder file exists, so
- * a run killed between creating the file and mounting the namespace on it
- * leaves a file that the next run can prove is its own and remove.
+ * The journal of creations under way, /run/nsnet/NAME.pending, one line each,
+ * written before the object exists:
+ *   "ns NAME"    a namespace: a run killed between creating the /run/netns
+ *                placeholder and mounting the namespace on it leaves a file
+ *                the next run can prove is its own and remove;
+ *   "link NAME"  a host link: the kernel takes the alias (our mark) only after
+ *                creation, so a link made by nsnet (link group) but not yet
+ *                marked is claimed only by the topology whose journal names it,
+ *                never by another topology running at the same time.
+ * Cleared when a run completes.
  */
-int state_pending_add(const char *topo, const char *ns, struct error *err);
-/* Calls fn for every namespace in the journal. */
-void state_pending_foreach(const char *topo, void (*fn)(const char *ns));
+enum pending_kind {
+	PENDING_NS,
+	PENDING_LINK,
+};
+int state_pending_add(const char *topo, enum pending_kind kind, const char *name,
+		      struct error *err);
+/* Calls fn for every entry of the journal. */
+void state_pending_foreach(const char *topo, void (*fn)(enum pending_kind kind, const char *name,
+							 void *data),
+			   void *data);
 void state_pending_clear(const char *topo);
 
 #endif

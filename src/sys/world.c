@@ -199,7 +199,7 @@ static int observe_firewall(struct world *w, const char *topo, struct error *err
 }
 
 int world_observe(struct nsctx *c, const char *topo, const struct topology *want,
-		  struct world **ret, struct error *err)
+		  const struct world_claims *claims, struct world **ret, struct error *err)
 {
 	_cleanup_(world_freep) struct world *w = calloc(1, sizeof(struct world));
 	_cleanup_free_ struct netns_entry *entries = NULL;
@@ -213,6 +213,8 @@ int world_observe(struct nsctx *c, const char *topo, const struct topology *want
 	w->host = netstate_new();
 	if (!w->host)
 		return error_set(err, -ENOMEM, "out of memory");
+	for (size_t i = 0; claims && i < claims->n; i++)
+		world_claims_add(&w->claims, claims->names[i]);
 	r = nsctx_get(c, "", &host, NULL, err);
 	if (r >= 0)
 		r = nl_observe(host, w->host, err);

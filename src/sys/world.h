@@ -13,7 +13,7 @@
  * nft table comment and IPv4 forwarding. want may be NULL (down, status).
  */
 int world_observe(struct nsctx *c, const char *topo, const struct topology *want,
-		  struct world **ret, struct error *err);
+		  const struct world_claims *claims, struct world **ret, struct error *err);
 
 /* Every topology name found as a mark on a namespace or host link, or an nft table. */
 int world_topologies(struct nsctx *c, char ***ret, size_t *ret_n, struct error *err);
