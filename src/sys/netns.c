@@ -5,8 +5,9 @@
  * - /run/netns is made a shared mount (bound onto itself first if it is not a
  *   mount point), so a later `ip netns exec` or `nsnet exec`, which make their
  *   mount namespace a slave of ours, see namespaces added and deleted after
- *   they started, and so an unmount here propagates there. Without that, a
- *   delete fails with EBUSY as soon as any process holds a copy of the mount.
+ *   they started, and so an unmount here propagates there. (Current kernels
+ *   also let the unlink detach copies held privately elsewhere; older ones
+ *   answered EBUSY, which netns_del still handles by putting the mount back.)
  * - A namespace is created by unshare(CLONE_NEWNET) in this thread, its lo
  *   set up (and marked, for topologies), a bind mount of the thread's nsfs
  *   file onto an empty file we just created with O_EXCL, then setns() back:
@@ -98,23 +99,36 @@ static int run_dir_open(int *ret_fd, struct error *err)
 	return 0;
 }
 
-/* Opens dir/name as the namespace it must be, or explains why not. */
+/*
+ * Opens dir/name as the namespace it must be, or explains why not. The first
+ * open is O_PATH: opening a FIFO planted there for reading would block
+ * forever, and a device would have side effects. Only a proven nsfs file is
+ * reopened with the wanted flags.
+ */
 static int entry_open(int dirfd, const char *name, int flags, const char *verb, int *ret_fd,
 		      struct error *err)
 {
-	_cleanup_close_ int fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	char path[64];
+	int real;
 
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return error_set(err, -ENOENT, "namespace '%s' does not exist", name);
-		if (errno == ELOOP)
-			return refuse_entry(dirfd, name, verb, err);
 		return error_errno(err, -errno, "namespace '%s': open " NETNS_RUN_DIR "/%s", name,
 				   name);
 	}
 	if (!fd_is_nsfs(fd))
 		return refuse_entry(dirfd, name, verb, err);
-	*ret_fd = TAKE_FD(fd);
+	if (flags == O_PATH) {
+		*ret_fd = TAKE_FD(fd);
+		return 0;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	real = open(path, flags | O_CLOEXEC);
+	if (real < 0)
+		return error_errno(err, -errno, "namespace '%s': open", name);
+	*ret_fd = real;
 	return 0;
 }
 

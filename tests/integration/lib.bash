@@ -60,6 +60,8 @@ _wrapped() {
 }
 nsnet() { _wrapped "$NSNET" "$@"; }
 nltool() { _wrapped "$NLTOOL" "$@"; }
+# So that `timeout 5 bash -c 'nsnet ...'` and pipelines in bash -c work too.
+export -f _wrapped nsnet nltool
 
 require_nsnet() {
 	[[ -x $NSNET ]] || fail "nsnet binary not found at $NSNET (build it first, or set NSNET)"
@@ -116,14 +118,13 @@ assert_json() {
 wait_until() {
 	local timeout=$1
 	shift
-	local deadline=$((SECONDS + timeout + 1)) i=0
+	local deadline=$((SECONDS + timeout + 1))
 	until "$@"; do
 		if ((SECONDS >= deadline)); then
 			printf 'timed out after %ss waiting for: %s\n' "$timeout" "$*" >&2
 			return 1
 		fi
 		sleep 0.05
-		i=$((i + 1))
 	done
 }
 
@@ -139,44 +140,31 @@ is_netns_mount() { [[ $(mount_fstype "$1") == nsfs ]]; }
 # netns_inode NAME: inode of the network namespace bound at /run/netns/NAME.
 netns_inode() { stat -L -c %i "/run/netns/$1"; }
 
-# link_json [NS] DEV: `ip -j -d link show DEV` (in NS if given) as one object.
-link_json() {
-	if (($# == 2)); then
-		ip -n "$1" -j -d link show dev "$2" | jq -c '.[0]'
-	else
-		ip -j -d link show dev "$1" | jq -c '.[0]'
-	fi
-}
-
 # --- leak check ---------------------------------------------------------------
-# _snap_raw LABEL CMD...: "LABEL<TAB>stdout on one line" (or "ERROR status").
-_snap_raw() {
-	local label=$1 out
-	shift
-	if out=$("$@" 2>/dev/null); then
-		printf '%s\t%s\n' "$label" "${out//$'\n'/ }"
-	else
-		printf '%s\tERROR exit status %s\n' "$label" "$?"
-	fi
-}
+# Forks are slow here, so one `ip -batch` per namespace and one jq per snapshot.
+_SNAP_IP_CMDS=(link addr route rule)
+_SNAP_IP_BATCH=$'link show\naddr show\nroute show table all\nrule show\n'
 
-_snap_ns() {
-	local label=$1
+# _snap_ip LABEL [-n NS]: "LABEL.what<TAB>json" lines for link, addr, route
+# (all tables and families) and rule, in the host or in namespace NS.
+_snap_ip() {
+	local label=$1 out i=0 line
 	shift
-	_snap_raw "$label.link" ip "$@" -j -d link show
-	_snap_raw "$label.addr" ip "$@" -j addr show
-	_snap_raw "$label.route4" ip "$@" -j -4 route show table all
-	_snap_raw "$label.route6" ip "$@" -j -6 route show table all
+	out=$(ip "$@" -j -d -batch - <<<"$_SNAP_IP_BATCH" 2>&1) ||
+		printf '%s\tERROR %s\n' "$label.ip" "${out//$'\n'/ }"
+	while IFS= read -r line; do
+		printf '%s\t%s\n' "$label.${_SNAP_IP_CMDS[i++]:-extra}" "$line"
+	done <<<"$out"
 }
 
 # One jq for the whole snapshot: every JSON array becomes one sorted
-# ["label", element] line; volatile fields (counters, lifetimes, timers) and
-# nft's metainfo are dropped.
+# ["label", element] line; volatile fields (counters, lifetimes, every
+# *_timer of bridges and bridge ports) and nft's metainfo are dropped.
 _SNAP_JQ='
 def canon: walk(if type == "object" then
 	del(.stats, .stats64, .valid_life_time, .preferred_life_time, .expires,
-	    .hello_timer, .tcn_timer, .topology_change_timer, .gc_timer,
 	    .used, .confirmed, .updated, .probes)
+	| with_entries(select(.key | endswith("_timer") | not))
 	else . end);
 (index("\t")) as $i | .[:$i] as $l | .[$i + 1:] as $j
 | if $j == "" then empty
@@ -190,33 +178,47 @@ def canon: walk(if type == "object" then
 
 # snapshot FILE: canonical, sorted text of everything a test could leak: links,
 # addresses, routes and rules of the host and of every namespace in
-# /run/netns, nft ruleset, forwarding/rp_filter sysctls, the entries of
-# /run/netns, /run/nsnet and /etc/netns, and mountpoints under /run/netns/,
-# /etc and /sys. (/run/netns itself becoming a mountpoint is not a leak:
-# iproute2 and nsnet make it one once and never undo it.)
+# /run/netns, the host's nsids, nft ruleset, forwarding/rp_filter sysctls,
+# the entries of /run/netns, /run/nsnet and /etc/netns, and mountpoints under
+# /run/netns/, /etc and /sys. (/run/netns itself becoming a mountpoint is not
+# a leak: iproute2 and nsnet make it one once and never undo it.)
 snapshot() {
-	local f entry
+	local f v line mp fstype rest
+	local -a nsmounts=()
 	{
-		{
-			_snap_ns host
-			_snap_raw host.rule4 ip -j -4 rule show
-			_snap_raw host.rule6 ip -j -6 rule show
-			_snap_raw host.nsid ip -j netns list-id
-			! command -v nft >/dev/null || _snap_raw nft nft -j list ruleset
-			for entry in /run/netns/*; do
-				is_netns_mount "$entry" || continue
-				_snap_ns "ns[${entry##*/}]" -n "${entry##*/}"
-			done
-		} | jq -RcS "$_SNAP_JQ"
+		# Mount table, read without forking: field 5 is the mountpoint, the
+		# filesystem type follows the " - " separator.
+		while IFS= read -r line; do
+			read -r _ _ _ _ mp _ <<<"$line"
+			rest=${line#* - }
+			fstype=${rest%% *}
+			case $mp in
+			/run/netns/*)
+				echo "mount $mp"
+				[[ $fstype != nsfs ]] || nsmounts+=("${mp#/run/netns/}")
+				;;
+			/etc | /etc/* | /sys | /sys/*) echo "mount $mp" ;;
+			esac
+		done </proc/self/mountinfo
 		for f in net/ipv4/ip_forward net/ipv6/conf/all/forwarding \
 			net/ipv4/conf/all/rp_filter net/ipv4/conf/default/rp_filter; do
-			printf 'sysctl %s=%s\n' "$f" "$(cat "/proc/sys/$f" 2>&1)"
+			read -r v <"/proc/sys/$f" || v=ERROR
+			echo "sysctl $f=$v"
 		done
 		# Directory entries: name, type (f, d, l...) and symlink target.
 		find /run/netns -mindepth 1 -maxdepth 1 -printf 'run-netns %f %y %l\n' 2>&1
 		find /run/nsnet -mindepth 1 -printf 'run-nsnet %P %y %l\n' 2>&1
 		[[ ! -e /etc/netns ]] || find /etc/netns -printf 'etc-netns %P %y %l\n' 2>&1
-		awk '$5 ~ "^(/run/netns/|/etc(/|$)|/sys(/|$))" { print "mount " $5 }' /proc/self/mountinfo
+		{
+			_snap_ip host
+			printf 'host.rule6\t%s\n' "$(ip -j -6 rule show 2>&1)"
+			printf 'host.nsid\t%s\n' "$(ip -j netns list-id 2>/dev/null)"
+			! command -v nft >/dev/null ||
+				printf 'nft\t%s\n' "$(nft -j list ruleset 2>&1)"
+			for f in "${nsmounts[@]}"; do
+				_snap_ip "ns[$f]" -n "$f"
+			done
+		} | jq -RcS "$_SNAP_JQ"
 	} | LC_ALL=C sort >"$1"
 }
 
