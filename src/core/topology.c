@@ -48,13 +48,32 @@ static int raw_check(const char *file, const char *buf, size_t len, struct error
 				      TOPOLOGY_FILE_MAX);
 	for (size_t i = 0; i < len; i++) {
 		char c = buf[i];
+		const unsigned char *u = (const unsigned char *)buf + i;
 
 		if (c == '\0')
 			return topology_error(err, file, pos, NULL, "binary data (NUL byte)");
 		if (c == '%' && line_start)
 			return topology_error(err, file, pos, NULL,
 					      "YAML directives ('%%') are not supported");
-		line_start = c == '\n';
+		/*
+		 * Every break libfyaml may honour starts a line: LF, CR, and in
+		 * YAML 1.1 NEL, LS and PS; a byte-order mark keeps the line start.
+		 * (A '%' after a lone CR made libfyaml hang; found by fuzzing.)
+		 */
+		if (c == '\n' || c == '\r') {
+			line_start = true;
+		} else if (i + 1 < len && u[0] == 0xc2 && u[1] == 0x85) {
+			line_start = true;
+			i += 1;
+		} else if (i + 2 < len && u[0] == 0xe2 && u[1] == 0x80 &&
+			   (u[2] == 0xa8 || u[2] == 0xa9)) {
+			line_start = true;
+			i += 2;
+		} else if (i + 2 < len && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf) {
+			i += 2;
+		} else {
+			line_start = false;
+		}
 		if (c == '\n') {
 			pos.line++;
 			pos.col = 1;
