@@ -5,14 +5,20 @@
 #   make test       the same with test dependencies, then every suite: unit (cmocka),
 #                   integration (bats through prove, in a private sandbox), both again
 #                   under ASan+UBSan, integration under valgrind; last line: N passed, N failed
+#   make fuzz       libFuzzer on the topology loader for FUZZ_SECONDS (default 900) on
+#                   FUZZ_JOBS workers; crashes land in tests/fuzz/regressions/
 #   make install    nsnet to /usr/local/sbin, man pages to /usr/local/share/man
 #   make clean
 
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
 MESON ?= meson
+# make fuzz: how long, and on how many cores (libFuzzer workers)
+FUZZ_SECONDS ?= 900
+FUZZ_JOBS ?= 2
 
-.PHONY: all deps test-deps build asan test install clean
+.PHONY: all deps test-deps build asan fuzz-build test fuzz install clean
 
 all: build
 
@@ -29,18 +35,36 @@ $(ASAN_BUILD)/build.ninja:
 	$(MESON) setup $(ASAN_BUILD) -Dbuildtype=debug -Db_sanitize=address,undefined \
 		-Db_lundef=false -Dc_args=-fno-sanitize-recover=all
 
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang $(MESON) setup $(FUZZ_BUILD) -Dfuzz=true -Dtests=disabled -Db_lundef=false \
+		-Db_sanitize=address,undefined -Dbuildtype=debugoptimized
+
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 asan: test-deps $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
 
+fuzz-build: test-deps $(FUZZ_BUILD)/build.ninja
+	ninja -C $(FUZZ_BUILD) tests/fuzz-topology
+
 test: test-deps
-	@$(MAKE) --no-print-directory build asan
-	@tests/run-all $(BUILD) $(ASAN_BUILD)
+	@$(MAKE) --no-print-directory build asan fuzz-build
+	@FUZZ_BUILD=$(FUZZ_BUILD) tests/run-all $(BUILD) $(ASAN_BUILD)
+
+# Long fuzzing: every input that crashes or hangs is written to tests/fuzz/regressions/
+# (commit it with the fix). The corpus grows in $(FUZZ_BUILD)/corpus.
+fuzz: fuzz-build
+	@mkdir -p $(FUZZ_BUILD)/corpus
+	@cp examples/*.yaml tests/golden/bad/*.yaml tests/fuzz/regressions/* $(FUZZ_BUILD)/corpus/
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp \
+		$(FUZZ_BUILD)/tests/fuzz-topology -max_total_time=$(FUZZ_SECONDS) -timeout=1 \
+		-rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
+		-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) \
+		-artifact_prefix=$(CURDIR)/tests/fuzz/regressions/ $(FUZZ_BUILD)/corpus
 
 install: build
 	$(MESON) install -C $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

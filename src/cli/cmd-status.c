@@ -180,7 +180,8 @@ int cmd_status(const struct command *cmd, int argc, char **argv)
 
 			for (size_t k = 0; k < n; k++)
 				json_array_append_new(arr, one_json(&all[k]));
-			json_dumpf(t ? json_array_get(arr, 0) : arr, stdout, JSON_INDENT(2));
+			json_dumpf(argc - i == 1 ? json_array_get(arr, 0) : arr, stdout,
+				   JSON_INDENT(2));
 			putchar('\n');
 			json_decref(arr);
 		} else if (!n) {

@@ -101,10 +101,15 @@ static int do_veth(struct nsctx *c, const struct action *a, struct error *err,
 	 * nsnet made the link: see core/owner.h.
 	 */
 	r = nl_link_set_alias(s, a->name, a->alias, err);
+	if (r >= 0)
+		r = nl_link_set_promote_secondaries(s, a->name, err);
 	if (r < 0)
 		return r;
 	s = sock(c, a->peer_ns, NULL, err, &r);
-	return s ? nl_link_set_alias(s, a->peer, a->alias, err) : r;
+	if (!s)
+		return r;
+	r = nl_link_set_alias(s, a->peer, a->alias, err);
+	return r < 0 ? r : nl_link_set_promote_secondaries(s, a->peer, err);
 }
 
 static int do_route(struct nl_sock *s, const struct action *a, bool add, struct error *err)
@@ -220,6 +225,8 @@ static int run_action(struct nsctx *c, const struct action *a, struct undo_log *
 			undo_push_type(u, a, ACT_LINK_DEL);
 		if (r >= 0)
 			r = nl_link_set_alias(s, a->name, a->alias, err);
+		if (r >= 0)
+			r = nl_link_set_promote_secondaries(s, a->name, err);
 		return r;
 	}
 	case ACT_VETH_ADD:

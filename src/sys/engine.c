@@ -96,8 +96,8 @@ int engine_up(const struct topology *t, const char *file, const struct engine_op
 		r = state_write(t->name, file, err);
 	if (!o->dry_run)
 		state_pending_clear(t->name);
-	/* A failed first up leaves nothing behind, not even its lock file. */
-	lock_release(t->name, lock, r < 0 && !had_state);
+	/* A failed first up, or a dry run of one, leaves nothing behind, not even its lock. */
+	lock_release(t->name, lock, (r < 0 || o->dry_run) && !had_state);
 	return r;
 }
 
@@ -120,7 +120,7 @@ int engine_down(const char *topo, const struct engine_opts *o, struct engine_res
 		state_remove(topo);
 		state_pending_clear(topo);
 	}
-	lock_release(topo, lock, r >= 0 && !o->dry_run);
+	lock_release(topo, lock, (r >= 0 && !o->dry_run) || !state_exists(topo));
 	return r;
 }
 

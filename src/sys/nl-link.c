@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <linux/if.h>
 #include <linux/if_link.h>
+#include <linux/ip.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <string.h>
@@ -236,4 +237,24 @@ int nl_link_set_alias(struct nl_sock *s, const char *name, const char *alias, st
 	change_msg(&m, name);
 	nl_msg_put_str(&m, IFLA_IFALIAS, alias);
 	return nl_request(s, &m, err, "link '%s' (alias)", name);
+}
+
+int nl_link_set_promote_secondaries(struct nl_sock *s, const char *name, struct error *err)
+{
+	struct nlattr *spec, *inet, *conf;
+	struct nl_msg m;
+	int r;
+
+	r = check_names(name, NULL, err);
+	if (r < 0)
+		return r;
+	change_msg(&m, name);
+	spec = nl_msg_nest_start(&m, IFLA_AF_SPEC);
+	inet = nl_msg_nest_start(&m, AF_INET);
+	conf = nl_msg_nest_start(&m, IFLA_INET_CONF);
+	nl_msg_put_u32(&m, IPV4_DEVCONF_PROMOTE_SECONDARIES, 1);
+	nl_msg_nest_end(&m, conf);
+	nl_msg_nest_end(&m, inet);
+	nl_msg_nest_end(&m, spec);
+	return nl_request(s, &m, err, "link '%s' (promote_secondaries)", name);
 }

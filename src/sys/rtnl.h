@@ -41,6 +41,12 @@ int nl_link_set_mtu(struct nl_sock *s, const char *name, unsigned mtu, struct er
 int nl_link_set_mac(struct nl_sock *s, const char *name, const uint8_t mac[MAC_LEN],
 		    struct error *err);
 int nl_link_set_alias(struct nl_sock *s, const char *name, const char *alias, struct error *err);
+/*
+ * net.ipv4.conf.NAME.promote_secondaries = 1: deleting a primary address then
+ * promotes a secondary instead of flushing all of them, so an address can be
+ * changed by adding the new one before removing the old.
+ */
+int nl_link_set_promote_secondaries(struct nl_sock *s, const char *name, struct error *err);
 int nl_link_del(struct nl_sock *s, const char *name, struct error *err);
 /* -ENODEV when there is no such link. */
 int nl_link_index(struct nl_sock *s, const char *name, int *ret_ifindex, struct error *err);

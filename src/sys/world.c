@@ -229,7 +229,8 @@ int world_observe(struct nsctx *c, const char *topo, const struct topology *want
 		if (!entries[i].valid)
 			continue;
 		r = observe_ns(c, entries[i].name, &cands[n], err);
-		if (r == -ENOENT) { /* deleted since we listed it */
+		if (r == -ENOENT || r == -EEXIST) {
+			/* Deleted since we listed it (or half way: unmounted, not yet unlinked). */
 			netstate_free(cands[n].w.st);
 			nsctx_forget(c, entries[i].name);
 			r = 0;
