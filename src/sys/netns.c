@@ -226,6 +226,32 @@ static int create_and_bind(const char *name, int fd, unsigned flags, const char 
 	return r;
 }
 
+/*
+ * NAME exists. An empty regular file may be another run's creation in flight
+ * (placeholder made, namespace not yet mounted): give it a moment to become
+ * a namespace before calling it stale, so concurrent adds of one name all
+ * answer "already exists" but one.
+ */
+static int explain_existing(int dirfd, const char *name, struct error *err)
+{
+	struct error tmp = {0};
+
+	for (int tries = 0; tries < 200; tries++) {
+		_cleanup_close_ int nsfd = -1;
+		struct stat st;
+
+		if (entry_open(dirfd, name, O_PATH, "replace", &nsfd, &tmp) == 0)
+			return error_set(err, -EEXIST, "namespace '%s' already exists", name);
+		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode) ||
+		    st.st_size != 0)
+			break;
+		usleep(10000);
+	}
+	if (err)
+		*err = tmp;
+	return tmp.code ? tmp.code : -EEXIST;
+}
+
 int netns_add(const char *name, unsigned flags, const char *lo_alias, struct error *err)
 {
 	_cleanup_close_ int dirfd = -1, fd = -1;
@@ -248,17 +274,8 @@ int netns_add(const char *name, unsigned flags, const char *lo_alias, struct err
 		return r;
 	fd = openat(dirfd, name, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0);
 	if (fd < 0) {
-		if (errno == EEXIST) {
-			_cleanup_close_ int nsfd = -1;
-			struct error tmp;
-
-			if (entry_open(dirfd, name, O_PATH, "replace", &nsfd, &tmp) == 0)
-				return error_set(err, -EEXIST, "namespace '%s' already exists",
-						 name);
-			if (err)
-				*err = tmp;
-			return tmp.code;
-		}
+		if (errno == EEXIST)
+			return explain_existing(dirfd, name, err);
 		return error_errno(err, -errno, "namespace '%s': create " NETNS_RUN_DIR "/%s", name,
 				   name);
 	}
