@@ -5,6 +5,7 @@
 #   make test       the same with test dependencies, then every suite: unit (cmocka),
 #                   integration (bats through prove, in a private sandbox), both again
 #                   under ASan+UBSan, integration under valgrind; last line: N passed, N failed
+#   make test-long  200 random SIGKILLs during up/down and repeated concurrency runs
 #   make fuzz       libFuzzer on the topology loader for FUZZ_SECONDS (default 900) on
 #                   FUZZ_JOBS workers; crashes land in tests/fuzz/regressions/
 #   make install    nsnet to /usr/local/sbin, man pages to /usr/local/share/man
@@ -18,7 +19,7 @@ MESON ?= meson
 FUZZ_SECONDS ?= 900
 FUZZ_JOBS ?= 2
 
-.PHONY: all deps test-deps build asan fuzz-build test fuzz install clean
+.PHONY: all deps test-deps build asan fuzz-build test test-long fuzz install clean
 
 all: build
 
@@ -51,6 +52,11 @@ fuzz-build: test-deps $(FUZZ_BUILD)/build.ninja
 test: test-deps
 	@$(MAKE) --no-print-directory build asan fuzz-build
 	@FUZZ_BUILD=$(FUZZ_BUILD) tests/run-all $(BUILD) $(ASAN_BUILD)
+
+# Long reliability runs: 200 random kills (KILLS=N), the concurrency test repeated (ROUNDS=N).
+test-long: test-deps
+	@$(MAKE) --no-print-directory build
+	@tests/run-long $(BUILD)
 
 # Long fuzzing: every input that crashes or hangs is written to tests/fuzz/regressions/
 # (commit it with the fix). The corpus grows in $(FUZZ_BUILD)/corpus.

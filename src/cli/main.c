@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{"status", cmd_status, "[FILE|NAME] [--json]",
 	 "what a topology owns, and how it differs from its file (exit 1 on drift)",
 	 "  -j, --json     print JSON\n"},
+	{"graph", cmd_graph, "FILE", "the topology as Graphviz DOT, for 'dot -Tsvg'", NULL},
 	{"show", cmd_show, "[NAME] [--json]",
 	 "links, addresses, routes and neighbours of the host or of a namespace",
 	 "  -j, --json    print JSON\n"},
