@@ -29,8 +29,8 @@ kill_after_us() {
 	"$@" >/dev/null 2>&1 &
 	pid=$!
 	sleep "$(printf '0.%06d' "$us")"
-	kill -9 "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	kill -9 "$pid" 2>/dev/null || true # it may have finished already
+	wait "$pid" 2>/dev/null || true
 	return 0
 }
 
