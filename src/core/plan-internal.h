@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Shared between the planner's files: plan.c (the builder, namespaces,
+ * firewall, plan_build) and plan-link.c (links, addresses, routes). Not part
+ * of the planner's interface (plan.h).
+ */
+#ifndef NSNET_PLAN_INTERNAL_H
+#define NSNET_PLAN_INTERNAL_H
+
+#include "plan.h"
+
+enum phase {
+	PH_NS_ADD,
+	PH_DEL,
+	PH_CREATE,
+	PH_SET,
+	PH_ADDR,
+	PH_UP,
+	PH_ROUTE,
+	PH_SYSCTL,
+	PH_FW,
+	PH_NS_DEL,
+	PH_COUNT,
+};
+
+struct deleted {
+	char ns[NETNS_NAME_MAX + 1];
+	char name[IFNAME_MAX + 1];
+};
+
+struct builder {
+	const char *topo;
+	const struct topology *want;
+	const struct world *have;
+	char alias[OWNER_ALIAS_MAX];
+	struct action *ph[PH_COUNT];
+	size_t n[PH_COUNT];
+	struct deleted *del;
+	size_t n_del;
+	bool oom;
+	struct error *err;
+};
+
+/* Adds a to phase ph; a's script and restore list are moved, not copied. */
+struct action *plan_emit(struct builder *b, enum phase ph, struct action *a);
+struct action plan_act(enum action_type type, const char *ns, const char *name);
+/* Appends r to what undoes owner. */
+void plan_add_restore(struct builder *b, struct action *owner, struct action *r);
+/* The state of a place: "" the host, else a namespace; NULL if it does not exist. */
+const struct netstate *plan_place(const struct builder *b, const char *ns);
+bool plan_unmarked_nsnet(const struct ns_link *l);
+bool plan_owned_at(const struct builder *b, const char *ns, const struct ns_link *l);
+bool plan_is_deleted(const struct builder *b, const char *ns, const char *name);
+void plan_mark_deleted(struct builder *b, const char *ns, const char *name);
+/* The error for a wanted name held by something that is not ours. */
+int plan_conflict(struct builder *b, const char *ns, const struct ns_link *l);
+
+/* Links, addresses and routes: the deletions of unwanted links, then what is wanted. */
+int plan_links(struct builder *b);
+
+#endif

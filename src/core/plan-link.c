@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The planner's links, addresses and routes (see plan.c for the phases).
+ * A veth pair is kept only when both ends are ours and each other's peer;
+ * otherwise whatever of ours holds the names is deleted, with what it takes
+ * to put it back recorded for a rollback, and the pair is made anew.
+ */
+#include <errno.h>
+#include <linux/if.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan-internal.h"
+
+static bool link_local6(const struct inet_prefix *p)
+{
+	return p->addr.family == AF_INET6 && p->addr.bytes[0] == 0xfe &&
+	       (p->addr.bytes[1] & 0xc0) == 0x80;
+}
+
+/* The owned routes of place ns that go through ifindex. */
+static void restore_routes(struct builder *b, struct action *owner, const char *ns,
+			   const struct netstate *st, const struct ns_link *l)
+{
+	for (size_t i = 0; i < st->n_routes; i++) {
+		const struct ns_route *r = &st->routes[i];
+		struct action a;
+
+		if (r->protocol != OWNER_RTPROT || r->oif != l->ifindex ||
+		    r->table != RT_TABLE_MAIN)
+			continue;
+		a = plan_act(ACT_ROUTE_ADD, ns, NULL);
+		a.route.dst = r->dst;
+		a.route.gateway = r->gateway;
+		snprintf(a.route.dev, sizeof(a.route.dev), "%s", l->name);
+		plan_add_restore(b, owner, &a);
+	}
+}
+
+/* Addresses, master, up and routes of an existing link, to rebuild it after a delete. */
+static void restore_link_config(struct builder *b, struct action *owner, const char *ns,
+				const struct netstate *st, const struct ns_link *l)
+{
+	struct action a;
+
+	if (l->master) {
+		const struct ns_link *m = netstate_link_by_index(st, l->master);
+
+		if (m) {
+			a = plan_act(ACT_LINK_MASTER, ns, l->name);
+			snprintf(a.master, sizeof(a.master), "%s", m->name);
+			plan_add_restore(b, owner, &a);
+		}
+	}
+	for (size_t i = 0; i < st->n_addrs; i++) {
+		if (st->addrs[i].ifindex != l->ifindex || link_local6(&st->addrs[i].prefix))
+			continue;
+		a = plan_act(ACT_ADDR_ADD, ns, l->name);
+		a.prefix = st->addrs[i].prefix;
+		plan_add_restore(b, owner, &a);
+	}
+	if (l->flags & IFF_UP) {
+		a = plan_act(ACT_LINK_UP, ns, l->name);
+		plan_add_restore(b, owner, &a);
+	}
+	restore_routes(b, owner, ns, st, l);
+}
+
+static void set_mac(struct action *a, const struct ns_link *l, bool peer)
+{
+	if (l->mac_len != MAC_LEN)
+		return;
+	if (peer) {
+		a->peer_has_mac = true;
+		memcpy(a->peer_mac, l->mac, MAC_LEN);
+	} else {
+		a->has_mac = true;
+		memcpy(a->mac, l->mac, MAC_LEN);
+	}
+}
+
+/*
+ * Deletes an owned link (and, for a veth, its peer), recording how to put both
+ * back: a rollback must return the kernel to where it was.
+ */
+static void delete_link(struct builder *b, const char *ns, const struct ns_link *l, bool recreate)
+{
+	const struct netstate *st = plan_place(b, ns);
+	struct action d = plan_act(ACT_LINK_DEL, ns, l->name), r;
+
+	if (plan_is_deleted(b, ns, l->name))
+		return;
+	d.recreate = recreate;
+	plan_mark_deleted(b, ns, l->name);
+	if (strcmp(l->kind, "veth") == 0 && l->peer_resolved) {
+		const char *pns = l->peer_in_host ? "" : l->peer_netns;
+		const struct netstate *pst = plan_place(b, pns);
+		const struct ns_link *p = pst ? netstate_link_by_name(pst, l->peer_name) : NULL;
+
+		plan_mark_deleted(b, pns, l->peer_name);
+		r = plan_act(ACT_VETH_ADD, ns, l->name);
+		snprintf(r.peer_ns, sizeof(r.peer_ns), "%s", pns);
+		snprintf(r.peer, sizeof(r.peer), "%s", l->peer_name);
+		snprintf(r.alias, sizeof(r.alias), "%s", b->alias); /* owned: ours */
+		r.mtu = l->mtu;
+		set_mac(&r, l, false);
+		if (p) {
+			r.peer_mtu = p->mtu;
+			set_mac(&r, p, true);
+		}
+		plan_add_restore(b, &d, &r);
+		restore_link_config(b, &d, ns, st, l);
+		if (p)
+			restore_link_config(b, &d, pns, pst, p);
+	} else if (strcmp(l->kind, "bridge") == 0) {
+		r = plan_act(ACT_BRIDGE_ADD, ns, l->name);
+		snprintf(r.alias, sizeof(r.alias), "%s", b->alias); /* owned: ours */
+		r.mtu = l->mtu;
+		set_mac(&r, l, false);
+		plan_add_restore(b, &d, &r);
+		restore_link_config(b, &d, ns, st, l);
+		for (size_t i = 0; i < st->n_links; i++) {
+			if (st->links[i].master != l->ifindex)
+				continue;
+			r = plan_act(ACT_LINK_MASTER, ns, st->links[i].name);
+			snprintf(r.master, sizeof(r.master), "%s", l->name);
+			plan_add_restore(b, &d, &r);
+		}
+	}
+	plan_emit(b, PH_DEL, &d);
+}
+
+/* Addresses of a link: add what is wanted and missing, remove what is ours and unwanted. */
+static void converge_addrs(struct builder *b, const char *ns, const char *name,
+			   const struct ns_link *l, const struct topology_addr *want, size_t n)
+{
+	const struct netstate *st = plan_place(b, ns);
+	struct action a;
+
+	for (size_t i = 0; i < n; i++) {
+		bool have = false;
+
+		for (size_t k = 0; l && k < st->n_addrs; k++)
+			have = have || (st->addrs[k].ifindex == l->ifindex &&
+					inet_addr_equal(&st->addrs[k].prefix.addr,
+							&want[i].prefix.addr) &&
+					st->addrs[k].prefix.len == want[i].prefix.len);
+		if (have)
+			continue;
+		a = plan_act(ACT_ADDR_ADD, ns, name);
+		a.prefix = want[i].prefix;
+		plan_emit(b, PH_ADDR, &a);
+	}
+	for (size_t k = 0; l && k < st->n_addrs; k++) {
+		bool wanted = false;
+
+		if (st->addrs[k].ifindex != l->ifindex || link_local6(&st->addrs[k].prefix))
+			continue;
+		for (size_t i = 0; i < n; i++)
+			wanted = wanted ||
+				 (inet_addr_equal(&st->addrs[k].prefix.addr, &want[i].prefix.addr) &&
+				  st->addrs[k].prefix.len == want[i].prefix.len);
+		if (wanted)
+			continue;
+		a = plan_act(ACT_ADDR_DEL, ns, name);
+		a.prefix = st->addrs[k].prefix;
+		plan_emit(b, PH_ADDR, &a);
+	}
+}
+
+/* MTU, MAC, master and up of a link that stays; l NULL: a link being created. */
+static void converge_link(struct builder *b, const char *ns, const char *name,
+			  const struct ns_link *l, unsigned mtu, const uint8_t *mac,
+			  const char *master)
+{
+	const struct netstate *st = plan_place(b, ns);
+	struct action a, r;
+
+	if (l && mtu && l->mtu != mtu) {
+		a = plan_act(ACT_LINK_MTU, ns, name);
+		a.mtu = mtu;
+		r = plan_act(ACT_LINK_MTU, ns, name);
+		r.mtu = l->mtu;
+		plan_add_restore(b, &a, &r);
+		plan_emit(b, PH_SET, &a);
+	}
+	if (l && mac && (l->mac_len != MAC_LEN || memcmp(l->mac, mac, MAC_LEN) != 0)) {
+		a = plan_act(ACT_LINK_MAC, ns, name);
+		a.has_mac = true;
+		memcpy(a.mac, mac, MAC_LEN);
+		r = plan_act(ACT_LINK_MAC, ns, name);
+		set_mac(&r, l, false);
+		if (r.has_mac)
+			plan_add_restore(b, &a, &r);
+		plan_emit(b, PH_SET, &a);
+	}
+	if (master) {
+		const struct ns_link *m = l && l->master ? netstate_link_by_index(st, l->master) : NULL;
+
+		if (!m || strcmp(m->name, master) != 0) {
+			a = plan_act(ACT_LINK_MASTER, ns, name);
+			snprintf(a.master, sizeof(a.master), "%s", master);
+			r = plan_act(ACT_LINK_MASTER, ns, name);
+			snprintf(r.master, sizeof(r.master), "%s", m ? m->name : "");
+			if (l)
+				plan_add_restore(b, &a, &r);
+			plan_emit(b, PH_SET, &a);
+		}
+	}
+	if (!l || !(l->flags & IFF_UP)) {
+		a = plan_act(ACT_LINK_UP, ns, name);
+		plan_emit(b, PH_UP, &a);
+	}
+}
+
+/* The existing link at ns:name, or NULL; a foreign one is a conflict (returned in *r). */
+static const struct ns_link *existing(struct builder *b, const char *ns, const char *name, int *r)
+{
+	const struct netstate *st = plan_place(b, ns);
+	const struct ns_link *l = st ? netstate_link_by_name(st, name) : NULL;
+
+	*r = 0;
+	if (!l || plan_is_deleted(b, ns, name))
+		return NULL;
+	if (!plan_owned_at(b, ns, l)) {
+		*r = plan_conflict(b, ns, l);
+		return NULL;
+	}
+	if (plan_unmarked_nsnet(l)) {
+		delete_link(b, ns, l, true);
+		return NULL;
+	}
+	return l;
+}
+
+static int plan_bridges(struct builder *b)
+{
+	for (size_t i = 0; i < b->want->n_bridges; i++) {
+		const struct topology_bridge *br = &b->want->bridges[i];
+		const struct ns_link *l;
+		struct action a;
+		int r;
+
+		l = existing(b, "", br->name, &r);
+		if (r < 0)
+			return r;
+		if (l && strcmp(l->kind, "bridge") != 0) {
+			delete_link(b, "", l, true);
+			l = NULL;
+		}
+		if (!l) {
+			a = plan_act(ACT_BRIDGE_ADD, "", br->name);
+			a.mtu = br->mtu;
+			snprintf(a.alias, sizeof(a.alias), "%s", b->alias);
+			plan_emit(b, PH_CREATE, &a);
+		}
+		converge_link(b, "", br->name, l, br->mtu, NULL, NULL);
+		converge_addrs(b, "", br->name, l, br->addrs, br->n_addrs);
+	}
+	return 0;
+}
+
+static bool peers_are(const struct ns_link *l, const char *peer_ns, const char *peer)
+{
+	if (!l || strcmp(l->kind, "veth") != 0 || !l->peer_resolved ||
+	    strcmp(l->peer_name, peer) != 0)
+		return false;
+	return peer_ns[0] ? strcmp(l->peer_netns, peer_ns) == 0 && !l->peer_in_host
+			  : l->peer_in_host;
+}
+
+/*
+ * One veth pair, ends (ns1:n1, ns2:n2): kept when both ends are ours and each
+ * other's peer, else whatever of ours holds the names is deleted and the pair
+ * made anew. Returns the kept ends in *l1 and *l2 (NULL when created).
+ */
+static int plan_pair(struct builder *b, const char *ns1, const char *n1, unsigned mtu1,
+		     const uint8_t *mac1, const char *ns2, const char *n2, unsigned mtu2,
+		     const uint8_t *mac2, const struct ns_link **l1, const struct ns_link **l2)
+{
+	struct action a;
+	int r;
+
+	*l1 = existing(b, ns1, n1, &r);
+	if (r < 0)
+		return r;
+	*l2 = existing(b, ns2, n2, &r);
+	if (r < 0)
+		return r;
+	if (*l1 && *l2 && peers_are(*l1, ns2, n2))
+		return 0;
+	if (*l1)
+		delete_link(b, ns1, *l1, true);
+	if (*l2 && !plan_is_deleted(b, ns2, n2))
+		delete_link(b, ns2, *l2, true);
+	*l1 = *l2 = NULL;
+	a = plan_act(ACT_VETH_ADD, ns1, n1);
+	snprintf(a.peer_ns, sizeof(a.peer_ns), "%s", ns2);
+	snprintf(a.peer, sizeof(a.peer), "%s", n2);
+	snprintf(a.alias, sizeof(a.alias), "%s", b->alias);
+	a.mtu = mtu1;
+	a.peer_mtu = mtu2;
+	if (mac1) {
+		a.has_mac = true;
+		memcpy(a.mac, mac1, MAC_LEN);
+	}
+	if (mac2) {
+		a.peer_has_mac = true;
+		memcpy(a.peer_mac, mac2, MAC_LEN);
+	}
+	plan_emit(b, PH_CREATE, &a);
+	return 0;
+}
+
+static int plan_iface(struct builder *b, const struct topology_ns *ns,
+		      const struct topology_iface *ifc)
+{
+	const uint8_t *mac = ifc->has_mac ? ifc->mac : NULL;
+	const struct ns_link *l1, *l2;
+	int r;
+
+	if (ifc->link == TOPOLOGY_LINK_BRIDGE) {
+		/* The host end takes the interface's MTU: a smaller one would drop frames. */
+		r = plan_pair(b, "", ifc->host_end, ifc->mtu, NULL, ns->name, ifc->name, ifc->mtu,
+			      mac, &l1, &l2);
+		if (r < 0)
+			return r;
+		converge_link(b, "", ifc->host_end, l1, ifc->mtu, NULL, ifc->bridge);
+		converge_link(b, ns->name, ifc->name, l2, ifc->mtu, mac, NULL);
+		converge_addrs(b, ns->name, ifc->name, l2, ifc->addrs, ifc->n_addrs);
+		return 0;
+	}
+	{
+		const struct topology_ns *pns = &b->want->namespaces[ifc->peer_ns_idx];
+		const struct topology_iface *p = ifc->peer_iface_idx == SIZE_MAX
+							 ? NULL
+							 : &pns->ifaces[ifc->peer_iface_idx];
+		int order = strcmp(ns->name, pns->name);
+
+		/* A cable declared on both sides is made once, from its smaller end. */
+		if (p && (order > 0 || (order == 0 && strcmp(ifc->name, p->name) > 0)))
+			return 0;
+		r = plan_pair(b, ns->name, ifc->name, ifc->mtu, mac, pns->name, ifc->peer_iface,
+			      p ? p->mtu : 0, p && p->has_mac ? p->mac : NULL, &l1, &l2);
+		if (r < 0)
+			return r;
+		converge_link(b, ns->name, ifc->name, l1, ifc->mtu, mac, NULL);
+		converge_addrs(b, ns->name, ifc->name, l1, ifc->addrs, ifc->n_addrs);
+		converge_link(b, pns->name, ifc->peer_iface, l2, p ? p->mtu : 0,
+			      p && p->has_mac ? p->mac : NULL, NULL);
+		if (p)
+			converge_addrs(b, pns->name, p->name, l2, p->addrs, p->n_addrs);
+		return 0;
+	}
+}
+
+static bool route_matches(const struct netstate *st, const struct ns_route *have,
+			  const struct topology_route *want)
+{
+	const struct ns_link *dev;
+
+	if (have->dst.len != want->to.len || !inet_addr_equal(&have->dst.addr, &want->to.addr))
+		return false;
+	if (want->has_via != (have->gateway.family != 0))
+		return false;
+	if (want->has_via && !inet_addr_equal(&have->gateway, &want->via))
+		return false;
+	if (!want->dev[0])
+		return true;
+	dev = netstate_link_by_index(st, have->oif);
+	return dev && strcmp(dev->name, want->dev) == 0;
+}
+
+static void plan_routes(struct builder *b, const struct topology_ns *ns)
+{
+	const struct netstate *st = plan_place(b, ns->name);
+	struct action a;
+
+	for (size_t i = 0; i < ns->n_routes; i++) {
+		const struct topology_route *w = &ns->routes[i];
+		bool have = false;
+
+		for (size_t k = 0; st && k < st->n_routes && !have; k++) {
+			const struct ns_route *h = &st->routes[k];
+			const struct ns_link *dev = netstate_link_by_index(st, h->oif);
+
+			have = h->protocol == OWNER_RTPROT && h->table == RT_TABLE_MAIN &&
+			       dev && !plan_is_deleted(b, ns->name, dev->name) &&
+			       route_matches(st, h, w);
+		}
+		if (have)
+			continue;
+		a = plan_act(ACT_ROUTE_ADD, ns->name, NULL);
+		a.route.dst = w->to;
+		if (w->has_via)
+			a.route.gateway = w->via;
+		snprintf(a.route.dev, sizeof(a.route.dev), "%s", w->dev);
+		plan_emit(b, PH_ROUTE, &a);
+	}
+	for (size_t k = 0; st && k < st->n_routes; k++) {
+		const struct ns_route *h = &st->routes[k];
+		const struct ns_link *dev = netstate_link_by_index(st, h->oif);
+		bool wanted = false;
+
+		if (h->protocol != OWNER_RTPROT || h->table != RT_TABLE_MAIN || !dev ||
+		    plan_is_deleted(b, ns->name, dev->name))
+			continue;
+		for (size_t i = 0; i < ns->n_routes && !wanted; i++)
+			wanted = route_matches(st, h, &ns->routes[i]);
+		if (wanted)
+			continue;
+		a = plan_act(ACT_ROUTE_DEL, ns->name, NULL);
+		a.route.dst = h->dst;
+		a.route.gateway = h->gateway;
+		snprintf(a.route.dev, sizeof(a.route.dev), "%s", dev->name);
+		plan_emit(b, PH_ROUTE, &a);
+	}
+}
+
+static bool wanted_host_link(const struct builder *b, const char *name)
+{
+	if (!b->want)
+		return false;
+	if (topology_bridge_find(b->want, name))
+		return true;
+	for (size_t i = 0; i < b->want->n_namespaces; i++)
+		for (size_t k = 0; k < b->want->namespaces[i].n_ifaces; k++) {
+			const struct topology_iface *ifc = &b->want->namespaces[i].ifaces[k];
+
+			if (ifc->link == TOPOLOGY_LINK_BRIDGE && strcmp(ifc->host_end, name) == 0)
+				return true;
+		}
+	return false;
+}
+
+static bool wanted_ns_link(const struct builder *b, const char *ns, const char *name)
+{
+	const struct topology_ns *tns = b->want ? topology_ns_find(b->want, ns) : NULL;
+
+	if (!tns)
+		return false;
+	for (size_t k = 0; k < tns->n_ifaces; k++)
+		if (strcmp(tns->ifaces[k].name, name) == 0)
+			return true;
+	/* The undeclared far end of a cable declared elsewhere. */
+	for (size_t i = 0; i < b->want->n_namespaces; i++)
+		for (size_t k = 0; k < b->want->namespaces[i].n_ifaces; k++) {
+			const struct topology_iface *ifc = &b->want->namespaces[i].ifaces[k];
+
+			if (ifc->link == TOPOLOGY_LINK_PEER && strcmp(ifc->peer_ns, ns) == 0 &&
+			    strcmp(ifc->peer_iface, name) == 0)
+				return true;
+		}
+	return false;
+}
+
+/* Links of ours that the topology no longer wants, on the host and in kept namespaces. */
+static void plan_unwanted_links(struct builder *b)
+{
+	const struct netstate *host = b->have->host;
+
+	for (size_t i = 0; i < host->n_links; i++)
+		if (plan_owned_at(b, "", &host->links[i]) && !wanted_host_link(b, host->links[i].name))
+			delete_link(b, "", &host->links[i], false);
+	for (size_t n = 0; b->want && n < b->have->n_ns; n++) {
+		const struct world_ns *w = &b->have->ns[n];
+
+		if (!w->marked || strcmp(w->owner, b->topo) != 0 ||
+		    !topology_ns_find(b->want, w->name))
+			continue;
+		for (size_t i = 0; i < w->st->n_links; i++) {
+			const struct ns_link *l = &w->st->links[i];
+
+			if (strcmp(l->name, "lo") != 0 && plan_owned_at(b, w->name, l) &&
+			    !wanted_ns_link(b, w->name, l->name))
+				delete_link(b, w->name, l, false);
+		}
+	}
+}
+
+int plan_links(struct builder *b)
+{
+	int r;
+
+	/* Deletions of unwanted links first: they may free names wanted below. */
+	plan_unwanted_links(b);
+	if (!b->want)
+		return 0;
+	r = plan_bridges(b);
+	for (size_t i = 0; r >= 0 && i < b->want->n_namespaces; i++) {
+		const struct topology_ns *ns = &b->want->namespaces[i];
+
+		for (size_t k = 0; r >= 0 && k < ns->n_ifaces; k++)
+			r = plan_iface(b, ns, &ns->ifaces[k]);
+	}
+	for (size_t i = 0; r >= 0 && i < b->want->n_namespaces; i++)
+		plan_routes(b, &b->want->namespaces[i]);
+	return r;
+}
