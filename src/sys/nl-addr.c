@@ -24,6 +24,13 @@ static int addr_msg(struct nl_sock *s, struct nl_msg *m, uint16_t type, uint16_t
 	ifa->ifa_index = (uint32_t)ifindex;
 	nl_msg_put(m, IFA_LOCAL, alen, p->addr.bytes);
 	nl_msg_put(m, IFA_ADDRESS, alen, p->addr.bytes);
+	/*
+	 * No duplicate address detection: the topology's addresses were checked
+	 * unique before anything was applied, and DAD would leave an IPv6
+	 * address unusable ("tentative") for a second or two after up returns.
+	 */
+	if (type == RTM_NEWADDR && p->addr.family == AF_INET6)
+		nl_msg_put_u32(m, IFA_FLAGS, IFA_F_NODAD);
 	return 0;
 }
 
