@@ -608,13 +608,37 @@ static int fwd_conflict(struct checker *c, const struct topology_forward *a,
 			      (size_t)(first - c->t->forwards), p2);
 }
 
+/* Every forwarded port becomes a map element: cap their sum, in file order. */
+static int check_forward_total(struct checker *c)
+{
+	size_t total = 0;
+
+	for (size_t k = 0; k < c->t->n_forwards; k++) {
+		const struct topology_forward *f = &c->t->forwards[k];
+		char key[KEY_MAX];
+
+		total += (size_t)(f->port_hi - f->port_lo) + 1;
+		if (total <= TOPOLOGY_FORWARD_PORTS_MAX)
+			continue;
+		snprintf(key, sizeof(key), "forwards[%zu].port", k);
+		return topology_error(c->err, c->file, f->port_pos, key,
+				      "the forwards cover more than %d ports in all",
+				      TOPOLOGY_FORWARD_PORTS_MAX);
+	}
+	return 0;
+}
+
 static int check_forward_ports(struct checker *c)
 {
 	size_t n = c->t->n_forwards, wild_end[2] = {0, 0}, wild_start[2] = {0, 0};
 	_cleanup_free_ struct topology_forward **f = calloc(n + 1, sizeof(*f));
+	int r;
 
 	if (!f)
 		return error_set(c->err, -ENOMEM, "out of memory");
+	r = check_forward_total(c);
+	if (r < 0)
+		return r;
 	for (size_t k = 0; k < n; k++)
 		f[k] = &c->t->forwards[k];
 	qsort(f, n, sizeof(*f), fwd_cmp);
