@@ -44,8 +44,12 @@
 #define TOPOLOGY_ADDRS_MAX 16	/* per interface or bridge */
 #define TOPOLOGY_ROUTES_MAX 256 /* per namespace */
 #define TOPOLOGY_FORWARDS_MAX 65536
-/* Ports all forwards cover together: each is one element of an nft map. */
-#define TOPOLOGY_FORWARD_PORTS_MAX 131072
+/*
+ * Ports all forwards cover together: each is one element of an nft map (ranges
+ * are expanded to keep their offsets), and a generous cap keeps the generated
+ * script small. Identity ranges as interval elements would lift it.
+ */
+#define TOPOLOGY_FORWARD_PORTS_MAX 16384
 
 #define TOPOLOGY_MTU_MIN 68
 #define TOPOLOGY_MTU_MAX 65535

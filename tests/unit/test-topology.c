@@ -323,7 +323,7 @@ static void generated(void **state)
 /* Many forwards: the conflict check must stay fast at the cap. */
 static void many_forwards(void **state)
 {
-	size_t n = 20000, cap = n * 48 + 256, o = 0;
+	size_t n = TOPOLOGY_FORWARD_PORTS_MAX, cap = n * 48 + 256, o = 0;
 	char *buf = malloc(cap);
 	struct topology *t;
 	struct error err = {0};
