@@ -23,6 +23,7 @@ struct command {
 	const char *args;    /* "NAME [--no-loopback]" */
 	const char *summary; /* one line */
 	const char *help;    /* options, one per line, or NULL */
+	const char *parent;  /* "ns" for "ns add"; NULL for a top-level command */
 };
 
 /* Prints "nsnet: <msg>" to stderr and returns the exit status the error calls for. */

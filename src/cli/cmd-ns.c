@@ -120,12 +120,12 @@ static int ns_list(const struct command *cmd, int argc, char **argv)
 static const struct command ns_commands[] = {
 	{"add", ns_add, "NAME [--no-loopback]",
 	 "create the named network namespace NAME (its lo is brought up)",
-	 "  -L, --no-loopback  leave lo down, as 'ip netns add' does\n"},
+	 "  -L, --no-loopback  leave lo down, as 'ip netns add' does\n", "ns"},
 	{"del", ns_del, "NAME... [--force]",
 	 "delete named network namespaces (their links go with them)",
-	 "  -f, --force        a namespace that does not exist is not an error\n"},
+	 "  -f, --force        a namespace that does not exist is not an error\n", "ns"},
 	{"list", ns_list, "[--json]", "list the named network namespaces",
-	 "  -j, --json         print JSON: [{\"name\": ..., \"nsid\": int|null}]\n"},
+	 "  -j, --json         print JSON: [{\"name\": ..., \"nsid\": int|null}]\n", "ns"},
 };
 
 int cmd_ns(const struct command *cmd, int argc, char **argv)

@@ -51,7 +51,8 @@ int cli_usage(const struct command *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'nsnet %s --help'.\n", cmd ? cmd->name : "");
+	fprintf(stderr, "\nTry 'nsnet %s%s%s --help'.\n", cmd && cmd->parent ? cmd->parent : "",
+		cmd && cmd->parent ? " " : "", cmd ? cmd->name : "");
 	return EXIT_USAGE;
 }
 
