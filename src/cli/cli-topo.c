@@ -20,6 +20,16 @@ bool cli_is_file(const char *arg)
 	return stat(arg, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+void cli_print_action(const struct action *a, void *data)
+{
+	char line[512];
+
+	(void)data;
+	action_describe(a, line, sizeof(line));
+	printf("%s\n", line);
+	fflush(stdout); /* progress: each line as its change is made */
+}
+
 void cli_print_plan(const struct plan *p, const char *indent)
 {
 	char line[512];

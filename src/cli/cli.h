@@ -49,6 +49,9 @@ bool cli_is_file(const char *arg);
 struct topology;
 int cli_topology_name(const char *arg, char *buf, size_t len, struct topology **ret_t,
 		      struct error *err);
+/* Prints one action as it is applied (an engine progress callback). */
+struct action;
+void cli_print_action(const struct action *a, void *data);
 /* Prints one line per action of a plan, prefixed by indent. */
 struct plan;
 void cli_print_plan(const struct plan *p, const char *indent);

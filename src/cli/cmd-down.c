@@ -8,16 +8,6 @@
 #include "sys/engine.h"
 #include "sys/topofile.h"
 
-static void progress(const struct action *a, void *data)
-{
-	char line[512];
-
-	(void)data;
-	action_describe(a, line, sizeof(line));
-	printf("%s\n", line);
-	fflush(stdout);
-}
-
 /* The topology a FILE|NAME operand names; only the file's name is needed. */
 int cli_topology_name(const char *arg, char *buf, size_t len, struct topology **ret_t,
 		      struct error *err)
@@ -50,7 +40,7 @@ int cmd_down(const struct command *cmd, int argc, char **argv)
 		{"dry-run", no_argument, NULL, 'n'},
 		{0},
 	};
-	struct engine_opts o = {.progress = progress};
+	struct engine_opts o = {.progress = cli_print_action};
 	struct engine_result res = {0};
 	struct error err = {0};
 	char name[NETNS_NAME_MAX + 1];

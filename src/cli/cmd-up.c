@@ -11,16 +11,6 @@
 #include "sys/engine.h"
 #include "sys/topofile.h"
 
-static void progress(const struct action *a, void *data)
-{
-	char line[512];
-
-	(void)data;
-	action_describe(a, line, sizeof(line));
-	printf("%s\n", line);
-	fflush(stdout);
-}
-
 static void warn(const char *msg, void *data)
 {
 	(void)data;
@@ -54,7 +44,7 @@ int cmd_up(const struct command *cmd, int argc, char **argv)
 		{0},
 	};
 	_cleanup_(topology_freep) struct topology *t = NULL;
-	struct engine_opts o = {.progress = progress, .warn = warn};
+	struct engine_opts o = {.progress = cli_print_action, .warn = warn};
 	struct engine_result res = {0};
 	struct error err = {0};
 	char abs[PATH_MAX];

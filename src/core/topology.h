@@ -20,7 +20,7 @@
  * exist either way, and no interface may be the peer of two cables.
  *
  * Derived host ends: a bridged interface without "host-end:" gets
- * "nsn-XXXXXXXX", the 32-bit FNV-1a hash of "NS/IFACE" in hex: 12 bytes,
+ * "nsn-" and the 32-bit FNV-1a hash of "NS/IFACE" in 8 hex digits: 12 bytes,
  * stable across runs, and checked for collisions like any other name (set
  * "host-end:" explicitly on a collision).
  */

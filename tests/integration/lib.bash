@@ -49,7 +49,7 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}halt_on_error=1:print_sta
 
 # _wrapped BIN ARGS...: run BIN under $NSNET_WRAP. Under valgrind each process
 # logs to $BATS_TEST_TMPDIR/vg.PID, checked by common_teardown.
-# VALGRIND_EVERY=N (make test sets 5, to stay in its time budget) wraps the
+# VALGRIND_EVERY=N (make test sets 8, to stay in its time budget) wraps the
 # first call of every test and every N-th after it; make test-long wraps all.
 # The count lives in a file: `run` calls in a subshell.
 _wrapped() {

@@ -10,7 +10,7 @@
 # host and namespaces, nft -j ruleset, /run/netns and its mounts, /run/nsnet),
 # pings, the lock (flock -n).
 #
-# The plain pass of make test sweeps every K; the ASan pass samples every 4th
+# The plain pass of make test sweeps every K; the ASan pass samples every 8th
 # and the valgrind pass (make test-long) every 5th, to stay within time.
 
 load lib
