@@ -149,6 +149,32 @@ static void copy(char *dst, size_t len, json_t *o, const char *key)
 	snprintf(dst, len, "%s", s ? s : "");
 }
 
+/* Appends a zeroed element of size sz to *v (n elements); NULL when out of memory. */
+static void *append(void **v, size_t *n, size_t sz)
+{
+	char *nv = realloc(*v, (*n + 1) * sz);
+
+	if (!nv)
+		return NULL;
+	*v = nv;
+	memset(nv + *n * sz, 0, sz);
+	return nv + (*n)++ * sz;
+}
+
+/* Ends a listing: hands v over, or frees it and reports ENOMEM. */
+static int list_done(json_t *root, void *v, size_t n, bool oom, void **ret, size_t *ret_n,
+		     struct error *err)
+{
+	json_decref(root);
+	if (oom) {
+		free(v);
+		return error_set(err, -ENOMEM, "out of memory");
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
 int nft_tables_list(const char *prefix, struct nft_table_id **ret, size_t *ret_n,
 		    struct error *err)
 {
@@ -165,25 +191,17 @@ int nft_tables_list(const char *prefix, struct nft_table_id **ret, size_t *ret_n
 	json_array_foreach(json_object_get(root, "nftables"), i, item) {
 		json_t *t = json_object_get(item, "table");
 		const char *name = json_string_value(json_object_get(t, "name"));
-		struct nft_table_id *nv;
+		struct nft_table_id *e;
 
 		if (!name || strncmp(name, prefix, strlen(prefix)) != 0)
 			continue;
-		nv = realloc(v, (n + 1) * sizeof(*v));
-		if (!nv) {
-			free(v);
-			json_decref(root);
-			return error_set(err, -ENOMEM, "out of memory");
-		}
-		v = nv;
-		copy(v[n].family, sizeof(v[n].family), t, "family");
-		copy(v[n].name, sizeof(v[n].name), t, "name");
-		n++;
+		e = append((void **)&v, &n, sizeof(*v));
+		if (!e)
+			return list_done(root, v, n, true, (void **)ret, ret_n, err);
+		copy(e->family, sizeof(e->family), t, "family");
+		copy(e->name, sizeof(e->name), t, "name");
 	}
-	json_decref(root);
-	*ret = v;
-	*ret_n = n;
-	return 0;
+	return list_done(root, v, n, false, (void **)ret, ret_n, err);
 }
 
 int nft_drop_chains(const char *hook, const char *own_prefix, struct nft_chain_id **ret,
@@ -204,27 +222,19 @@ int nft_drop_chains(const char *hook, const char *own_prefix, struct nft_chain_i
 		const char *h = json_string_value(json_object_get(c, "hook"));
 		const char *pol = json_string_value(json_object_get(c, "policy"));
 		const char *table = json_string_value(json_object_get(c, "table"));
-		struct nft_chain_id *nv;
+		struct nft_chain_id *e;
 
 		if (!h || !pol || !table || strcmp(h, hook) != 0 || strcmp(pol, "drop") != 0 ||
 		    strncmp(table, own_prefix, strlen(own_prefix)) == 0)
 			continue;
-		nv = realloc(v, (n + 1) * sizeof(*v));
-		if (!nv) {
-			free(v);
-			json_decref(root);
-			return error_set(err, -ENOMEM, "out of memory");
-		}
-		v = nv;
-		copy(v[n].family, sizeof(v[n].family), c, "family");
-		copy(v[n].table, sizeof(v[n].table), c, "table");
-		copy(v[n].name, sizeof(v[n].name), c, "name");
-		copy(v[n].hook, sizeof(v[n].hook), c, "hook");
-		copy(v[n].policy, sizeof(v[n].policy), c, "policy");
-		n++;
+		e = append((void **)&v, &n, sizeof(*v));
+		if (!e)
+			return list_done(root, v, n, true, (void **)ret, ret_n, err);
+		copy(e->family, sizeof(e->family), c, "family");
+		copy(e->table, sizeof(e->table), c, "table");
+		copy(e->name, sizeof(e->name), c, "name");
+		copy(e->hook, sizeof(e->hook), c, "hook");
+		copy(e->policy, sizeof(e->policy), c, "policy");
 	}
-	json_decref(root);
-	*ret = v;
-	*ret_n = n;
-	return 0;
+	return list_done(root, v, n, false, (void **)ret, ret_n, err);
 }
