@@ -832,3 +832,19 @@ run_entries() {
 	assert_output_matches "plan for removing 'tutorial': [1-9][0-9]* changes"
 	assert_unchanged "$BATS_TEST_TMPDIR/up"
 }
+
+@test "foreign forward drop policy: up warns, names the chain, and leaves the foreign table alone" {
+	nft add table inet foreign
+	nft 'add chain inet foreign f { type filter hook forward priority 0; policy drop; }'
+	local before
+	before=$(nft -j list table inet foreign | jq -c '[.nftables[] | select(.chain) | .chain | {name, policy}]')
+	run --separate-stderr nsnet up "$TUTORIAL"
+	assert_status 0
+	[[ $stderr == *"warning: chain 'f' of table inet 'foreign' drops forwarded traffic"* ]] ||
+		fail "no warning naming the chain: $stderr"
+	run nsnet down tutorial
+	assert_status 0
+	[[ $(nft -j list table inet foreign | jq -c '[.nftables[] | select(.chain) | .chain | {name, policy}]') == "$before" ]] ||
+		fail "the foreign table was changed"
+	nft delete table inet foreign
+}
