@@ -66,5 +66,6 @@ int cmd_status(const struct command *cmd, int argc, char **argv);
 int cmd_graph(const struct command *cmd, int argc, char **argv);
 int cmd_exec(const struct command *cmd, int argc, char **argv);
 int cmd_show(const struct command *cmd, int argc, char **argv);
+int cmd_check(const struct command *cmd, int argc, char **argv);
 
 #endif

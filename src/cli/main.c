@@ -26,6 +26,10 @@ static const struct command commands[] = {
 	{"status", cmd_status, "[FILE|NAME] [--json]",
 	 "what a topology owns, and how it differs from its file (exit 1 on drift)",
 	 "  -j, --json     print JSON\n"},
+	{"check", cmd_check, "FILE|NAME [--json] [--timeout MS]",
+	 "probe the network for real: a matrix of who reaches whom, isolation, forwards",
+	 "  -j, --json        print JSON\n"
+	 "  -t, --timeout MS  how long to wait for answers (default 1000)\n"},
 	{"graph", cmd_graph, "FILE", "the topology as Graphviz DOT, for 'dot -Tsvg'", NULL},
 	{"show", cmd_show, "[NAME] [--json]",
 	 "links, addresses, routes and neighbours of the host or of a namespace",

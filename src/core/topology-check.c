@@ -683,6 +683,22 @@ static int check_forward_ports(struct checker *c)
 	return 0;
 }
 
+/* A check runs from one of this topology's namespaces. */
+static int check_probes(struct checker *c)
+{
+	for (size_t i = 0; i < c->t->n_checks; i++) {
+		const struct topology_probe *p = &c->t->checks[i];
+		char key[64];
+
+		if (topology_ns_find(c->t, p->from))
+			continue;
+		snprintf(key, sizeof(key), "checks[%zu].from", i);
+		return topology_error(c->err, c->file, p->from_pos, key,
+				      "namespace '%s' is not in this topology", p->from);
+	}
+	return 0;
+}
+
 int topology_check(const char *file, struct topology *t, struct error *err)
 {
 	struct checker c = {.file = file, .t = t, .err = err};
@@ -710,5 +726,8 @@ int topology_check(const char *file, struct topology *t, struct error *err)
 	r = check_forward_targets(&c, refs + n_bridge, n_all - n_bridge);
 	if (r < 0)
 		return r;
-	return check_forward_ports(&c);
+	r = check_forward_ports(&c);
+	if (r < 0)
+		return r;
+	return check_probes(&c);
 }

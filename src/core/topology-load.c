@@ -700,6 +700,62 @@ static int load_forward(struct loader *l, const struct topology_ynode *v, const 
 	return 0;
 }
 
+/* One entry of "checks:": {from: NS, to: ADDRESS, port: N, expect: reach|blocked}. */
+static int load_probe(struct loader *l, const struct topology_ynode *v, const char *key,
+		      struct topology_probe *p)
+{
+	static const char *const keys[] = {"from", "to", "port", "expect", NULL};
+	const struct topology_ynode *from, *to, *port, *exp;
+	struct error e = {0};
+	char k[KEY_MAX];
+	uint16_t hi;
+	int r;
+
+	p->pos = v->pos;
+	r = expect(l, v, key, TOPOLOGY_Y_MAP);
+	if (r < 0)
+		return r;
+	r = check_keys(l, v, key, keys);
+	if (r < 0)
+		return r;
+	from = map_get(v, "from");
+	to = map_get(v, "to");
+	port = map_get(v, "port");
+	exp = map_get(v, "expect");
+	if (!from || !to)
+		return fail(l, v, key, "needs 'from' and 'to'");
+	key_join(k, key, "from");
+	r = expect(l, from, k, TOPOLOGY_Y_SCALAR);
+	if (r < 0)
+		return r;
+	r = load_nsname(l, from, from->str, k, p->from);
+	if (r < 0)
+		return r;
+	p->from_pos = from->pos;
+	key_join(k, key, "to");
+	r = expect(l, to, k, TOPOLOGY_Y_SCALAR);
+	if (r < 0)
+		return r;
+	if (inet_addr_parse(to->str, &p->to, &e) < 0)
+		return fail_from(l, to, k, &e);
+	if (port) {
+		key_join(k, key, "port");
+		r = parse_ports(l, port, k, &p->port, &hi);
+		if (r < 0)
+			return r;
+		if (hi != p->port)
+			return fail(l, port, k, "one port, not a range");
+	}
+	if (exp) {
+		key_join(k, key, "expect");
+		if (exp->type == TOPOLOGY_Y_SCALAR && strcmp(exp->str, "blocked") == 0)
+			p->blocked = true;
+		else if (!(exp->type == TOPOLOGY_Y_SCALAR && strcmp(exp->str, "reach") == 0))
+			return fail(l, exp, k, "expected reach or blocked");
+	}
+	return 0;
+}
+
 /* The base name of the label without its extension: "examples/red.yaml" gives "red". */
 static int load_default_name(struct loader *l, const struct topology_ynode *root,
 			     struct topology *t)
@@ -727,7 +783,8 @@ static int load_default_name(struct loader *l, const struct topology_ynode *root
 int topology_load(const char *file, const struct topology_ynode *root, struct topology *t,
 		  struct error *err)
 {
-	static const char *const keys[] = {"name", "bridges", "namespaces", "forwards", NULL};
+	static const char *const keys[] = {"name",     "bridges", "namespaces",
+					   "forwards", "checks",  NULL};
 	struct loader l = {.file = file, .err = err};
 	const struct topology_ynode *n;
 	char k[KEY_MAX];
@@ -799,6 +856,23 @@ int topology_load(const char *file, const struct topology_ynode *root, struct to
 		for (size_t i = 0; i < n->n_kids; i++) {
 			key_index(k, "forwards", i);
 			r = load_forward(&l, n->kids[i], k, &t->forwards[t->n_forwards++]);
+			if (r < 0)
+				return r;
+		}
+	}
+	if ((n = map_get(root, "checks")) && !is_null(n)) {
+		r = expect(&l, n, "checks", TOPOLOGY_Y_SEQ);
+		if (r < 0)
+			return r;
+		if (n->n_kids > TOPOLOGY_CHECKS_MAX)
+			return fail(&l, n->kids[TOPOLOGY_CHECKS_MAX], "checks",
+				    "too many checks (at most %d)", TOPOLOGY_CHECKS_MAX);
+		t->checks = calloc(n->n_kids + 1, sizeof(*t->checks));
+		if (!t->checks)
+			return error_set(err, -ENOMEM, "out of memory");
+		for (size_t i = 0; i < n->n_kids; i++) {
+			key_index(k, "checks", i);
+			r = load_probe(&l, n->kids[i], k, &t->checks[t->n_checks++]);
 			if (r < 0)
 				return r;
 		}

@@ -370,6 +370,7 @@ void topology_free(struct topology *t)
 	free(t->namespaces);
 	free(t->bridges);
 	free(t->forwards);
+	free(t->checks);
 	free(t);
 }
 

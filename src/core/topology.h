@@ -50,6 +50,7 @@
  * script small. Identity ranges as interval elements would lift it.
  */
 #define TOPOLOGY_FORWARD_PORTS_MAX 16384
+#define TOPOLOGY_CHECKS_MAX 4096
 
 #define TOPOLOGY_MTU_MIN 68
 #define TOPOLOGY_MTU_MAX 65535
@@ -144,6 +145,20 @@ struct topology_forward {
 	struct topology_pos to_pos;
 };
 
+/*
+ * An extra probe for `nsnet check`, typically to something outside the
+ * topology: "from: blue, to: 192.168.1.3" pings, with "port:" it connects
+ * over TCP; "expect: blocked" inverts the verdict.
+ */
+struct topology_probe {
+	char from[NETNS_NAME_MAX + 1];
+	struct inet_addr to;
+	uint16_t port; /* 0: ICMP echo */
+	bool blocked;
+	struct topology_pos pos;
+	struct topology_pos from_pos;
+};
+
 struct topology {
 	char name[NETNS_NAME_MAX + 1];
 	struct topology_bridge *bridges;
@@ -152,6 +167,8 @@ struct topology {
 	size_t n_namespaces;
 	struct topology_forward *forwards;
 	size_t n_forwards;
+	struct topology_probe *checks;
+	size_t n_checks;
 };
 
 /*

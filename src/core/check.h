@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What `nsnet check` probes, derived from the topology alone: every namespace
+ * to its gateways and to every address it should reach (on its own bridge or
+ * cable, or through the host when both ends route via one of the topology's
+ * bridges), the namespaces of other topologies that it must NOT reach, every
+ * port forward from the host side, and the file's own "checks:". Pure: the
+ * probes are data; src/sys/probe.c sends them and fills in the results.
+ */
+#ifndef NSNET_CHECK_H
+#define NSNET_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "inet.h"
+#include "name.h"
+#include "topology.h"
+
+/*
+ * Above this many members a segment is probed as a ring (each to the next),
+ * not a mesh: every on-link probe costs two entries in the kernel's neighbour
+ * table, which all namespaces share (net.ipv4.neigh.default.gc_thresh3, 1024
+ * by default, set only in the machine's own namespace); a mesh of 100 would
+ * need 10,000 and fail with ENOBUFS.
+ */
+#define CHECK_MESH_MAX 16
+
+enum check_kind {
+	CHECK_GATEWAY,	 /* namespace -> an address of its bridge on the host */
+	CHECK_PEER,	 /* namespace -> namespace on the same bridge or cable */
+	CHECK_ROUTED,	 /* namespace -> namespace through the host */
+	CHECK_ISOLATION, /* to or from another topology: must be blocked */
+	CHECK_FORWARD,	 /* host -> a forwarded port */
+	CHECK_FILE,	 /* from the file's "checks:" */
+};
+
+enum check_proto {
+	CHECK_ICMP,
+	CHECK_TCP,
+	CHECK_UDP,
+};
+
+enum check_result {
+	CHECK_PENDING,
+	CHECK_REACHED,
+	CHECK_NO_REPLY,	   /* nothing came back before the deadline */
+	CHECK_UNREACHABLE, /* an ICMP error or no route */
+	CHECK_REFUSED,	   /* TCP reset: the address answers, the port does not */
+	CHECK_SKIPPED,	   /* could not be probed; note says why */
+	CHECK_FAILED,	   /* the probe itself failed; note says why */
+};
+
+struct check_probe {
+	enum check_kind kind;
+	enum check_proto proto;
+	bool expect_blocked;
+	char from[NETNS_NAME_MAX + 1];	 /* "" for the host */
+	char target[2 * NETNS_NAME_MAX + 2]; /* "blue", "v-net-0", "other/green" */
+	struct inet_addr to;
+	uint16_t port;
+
+	/* CHECK_FORWARD: where the traffic should land, to listen there if nothing does. */
+	char listen_ns[NETNS_NAME_MAX + 1];
+	struct inet_addr listen_addr;
+	uint16_t listen_port;
+
+	/* filled in by the prober */
+	enum check_result result;
+	bool self_listened; /* nsnet listened at the target for the probe */
+	double ms;	    /* until the answer */
+	char note[128];
+};
+
+struct check_list {
+	struct check_probe *v;
+	size_t n, cap;
+	bool sampled; /* some segment was probed as a ring */
+	size_t waves; /* set by the prober: rounds it needed to spare the neighbour table */
+};
+
+/*
+ * Fills ret with the probes for t; others are the other topologies that are up
+ * (from their recorded files), which t must be isolated from.
+ */
+int check_list_build(const struct topology *t, const struct topology *const *others,
+		     size_t n_others, struct check_list *ret, struct error *err);
+void check_list_clear(struct check_list *l);
+
+/* Whether a finished probe met its expectation (skipped probes count as met). */
+bool check_probe_ok(const struct check_probe *p);
+
+const char *check_kind_name(enum check_kind k);
+const char *check_proto_name(enum check_proto p);
+const char *check_result_name(enum check_result r);
+
+/* "blue -> red 192.168.15.1 icmp" or "host -> 192.168.15.5:80 tcp (blue 192.168.15.2:80)". */
+void check_probe_describe(const struct check_probe *p, char *buf, size_t len);
+
+#endif
