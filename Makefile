@@ -5,6 +5,8 @@
 #   make test       the same with test dependencies, then every suite: unit (cmocka),
 #                   integration (bats through prove, in a private sandbox), both again
 #                   under ASan+UBSan, integration under valgrind; last line: N passed, N failed
+#   make demo       build, then run `nsnet demo`: the tutorial live in a sandbox nsnet makes
+#                   for itself (root; the machine's network is not touched)
 #   make test-long  200 random SIGKILLs during up/down and repeated concurrency runs
 #   make fuzz       libFuzzer on the topology loader for FUZZ_SECONDS (default 900) on
 #                   FUZZ_JOBS workers; crashes land in tests/fuzz/regressions/
@@ -19,7 +21,7 @@ MESON ?= meson
 FUZZ_SECONDS ?= 900
 FUZZ_JOBS ?= 2
 
-.PHONY: all deps test-deps build asan fuzz-build test test-long fuzz install clean
+.PHONY: all deps test-deps build asan fuzz-build test test-long fuzz install clean demo
 
 all: build
 
@@ -68,6 +70,9 @@ fuzz: fuzz-build
 		-rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
 		-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) \
 		-artifact_prefix=$(CURDIR)/tests/fuzz/regressions/ $(FUZZ_BUILD)/corpus
+
+demo: build
+	@$(BUILD)/nsnet demo
 
 install: build
 	$(MESON) install -C $(BUILD)

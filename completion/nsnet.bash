@@ -22,7 +22,7 @@ _nsnet()
 	local cur prev words cword
 	_init_completion || return
 
-	local commands="ns exec show up down status check graph"
+	local commands="ns exec show up down status check demo graph"
 	if ((cword == 1)); then
 		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
 		return

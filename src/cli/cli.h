@@ -59,6 +59,12 @@ struct json_t;
 /* The plan as a JSON array of {"action", "description"}. */
 struct json_t *cli_plan_json(const struct plan *p);
 
+/* Whether to colour standard output: a terminal, NO_COLOR unset or empty, TERM not "dumb". */
+bool cli_color(void);
+struct check_list;
+/* The result of a check, as `nsnet check` prints it; returns its exit status. */
+int cli_check_print(const struct topology *t, const struct check_list *l, double secs, bool json);
+
 int cmd_ns(const struct command *cmd, int argc, char **argv);
 int cmd_up(const struct command *cmd, int argc, char **argv);
 int cmd_down(const struct command *cmd, int argc, char **argv);
@@ -67,5 +73,6 @@ int cmd_graph(const struct command *cmd, int argc, char **argv);
 int cmd_exec(const struct command *cmd, int argc, char **argv);
 int cmd_show(const struct command *cmd, int argc, char **argv);
 int cmd_check(const struct command *cmd, int argc, char **argv);
+int cmd_demo(const struct command *cmd, int argc, char **argv);
 
 #endif

@@ -70,13 +70,6 @@ static int others_load(const char *self, struct others *o, struct error *err)
 	return o->v ? 0 : error_set(err, -ENOMEM, "out of memory");
 }
 
-static bool use_color(void)
-{
-	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
-
-	return isatty(STDOUT_FILENO) && !(nc && nc[0]) && !(term && strcmp(term, "dumb") == 0);
-}
-
 struct out {
 	bool color;
 	const char *ok, *bad, *off;
@@ -233,7 +226,7 @@ static json_t *probe_json(const struct check_probe *p)
 	return j;
 }
 
-static int report(const struct topology *t, const struct check_list *l, double secs, bool json)
+int cli_check_print(const struct topology *t, const struct check_list *l, double secs, bool json)
 {
 	size_t failed = 0, skipped = 0;
 	char line[512];
@@ -258,7 +251,7 @@ static int report(const struct topology *t, const struct check_list *l, double s
 	} else {
 		struct out o = {0};
 
-		o.color = use_color();
+		o.color = cli_color();
 		o.ok = o.color ? "\033[32m" : "";
 		o.bad = o.color ? "\033[1;31m" : "";
 		o.off = o.color ? "\033[0m" : "";
@@ -332,7 +325,7 @@ int cmd_check(const struct command *cmd, int argc, char **argv)
 	struct check_list l = {0};
 	struct error err = {0};
 	struct timespec a, b;
-	unsigned long timeout = 1000;
+	unsigned long timeout = CHECK_TIMEOUT_MS;
 	bool json = false;
 	char *end;
 	int c, r;
@@ -372,7 +365,7 @@ int cmd_check(const struct command *cmd, int argc, char **argv)
 		check_list_clear(&l);
 		return cli_fail(&err);
 	}
-	r = report(t, &l, (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9,
+	r = cli_check_print(t, &l, (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9,
 		   json);
 	check_list_clear(&l);
 	return r;

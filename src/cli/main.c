@@ -3,7 +3,9 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -29,12 +31,21 @@ static const struct command commands[] = {
 	{"check", cmd_check, "FILE|NAME [--json] [--timeout MS]",
 	 "probe the network for real: a matrix of who reaches whom, isolation, forwards",
 	 "  -j, --json        print JSON\n"
-	 "  -t, --timeout MS  how long to wait for answers (default 1000)\n"},
+	 "  -t, --timeout MS  how long to wait for answers (default 1500)\n"},
+	{"demo", cmd_demo, "",
+	 "the tutorial, live and verified, in a private sandbox nsnet makes for itself", NULL},
 	{"graph", cmd_graph, "FILE", "the topology as Graphviz DOT, for 'dot -Tsvg'", NULL},
 	{"show", cmd_show, "[NAME] [--json]",
 	 "links, addresses, routes and neighbours of the host or of a namespace",
 	 "  -j, --json    print JSON\n"},
 };
+
+bool cli_color(void)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	return isatty(STDOUT_FILENO) && !(nc && nc[0]) && !(term && strcmp(term, "dumb") == 0);
+}
 
 int cli_fail(const struct error *err)
 {

@@ -396,6 +396,14 @@ out:
 	return r;
 }
 
+struct check_probe *check_list_add(struct check_list *l, const char *from, const char *target,
+				   const struct inet_addr *to, struct error *err)
+{
+	struct builder b = {.l = l, .err = err};
+
+	return probe_add(&b, CHECK_FILE, from, target, to);
+}
+
 void check_list_clear(struct check_list *l)
 {
 	free(l->v);
@@ -450,7 +458,20 @@ void check_probe_describe(const struct check_probe *p, char *buf, size_t len)
 			 p->listen_addr.family == AF_INET6 ? "]" : "", p->listen_port);
 		return;
 	}
-	if (p->port)
+	if (strcmp(p->target, to) == 0) { /* an address outside the topology */
+		char port[8] = "";
+
+		if (p->port)
+			snprintf(port, sizeof(port), ":%u", p->port);
+		snprintf(buf, len, "'%s' -> %s%s%s%s %s%s", p->from[0] ? p->from : "host",
+			 p->port && p->to.family == AF_INET6 ? "[" : "", to,
+			 p->port && p->to.family == AF_INET6 ? "]" : "", port,
+			 check_proto_name(p->proto), p->expect_blocked ? " (must be blocked)" : "");
+	}
+	else if (!p->from[0])
+		snprintf(buf, len, "host -> '%s' %s %s%s", p->target, to, check_proto_name(p->proto),
+			 p->expect_blocked ? " (must be blocked)" : "");
+	else if (p->port)
 		snprintf(buf, len, "'%s' -> '%s' %s%s%s:%u %s%s", p->from, p->target,
 			 p->to.family == AF_INET6 ? "[" : "", to, p->to.family == AF_INET6 ? "]" : "",
 			 p->port, check_proto_name(p->proto),

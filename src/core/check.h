@@ -28,6 +28,14 @@
  */
 #define CHECK_MESH_MAX 16
 
+/*
+ * The default wait for answers. A link that has just come up can lose its
+ * first ARP request (its queue is attached asynchronously by the kernel's
+ * link watcher) and ARP asks again only after 1 s (retrans_time): a second
+ * and a half covers that retry.
+ */
+#define CHECK_TIMEOUT_MS 1500
+
 enum check_kind {
 	CHECK_GATEWAY,	 /* namespace -> an address of its bridge on the host */
 	CHECK_PEER,	 /* namespace -> namespace on the same bridge or cable */
@@ -88,6 +96,10 @@ struct check_list {
 int check_list_build(const struct topology *t, const struct topology *const *others,
 		     size_t n_others, struct check_list *ret, struct error *err);
 void check_list_clear(struct check_list *l);
+
+/* Appends a probe of kind CHECK_FILE (ICMP, expecting an answer); from "" is the host. */
+struct check_probe *check_list_add(struct check_list *l, const char *from, const char *target,
+				   const struct inet_addr *to, struct error *err);
 
 /* Whether a finished probe met its expectation (skipped probes count as met). */
 bool check_probe_ok(const struct check_probe *p);

@@ -25,6 +25,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -612,4 +614,62 @@ out:
 	if (pr.ep >= 0)
 		close(pr.ep);
 	return r;
+}
+
+/* A socket of type made in namespace ns ("" = here). */
+static int socket_in(const char *ns, int family, int type, struct error *err)
+{
+	_cleanup_close_ int nsfd = -1;
+	int saved, fd, r;
+
+	if (!ns[0])
+		fd = socket(family, type | SOCK_CLOEXEC, 0);
+	else {
+		r = netns_open(ns, &nsfd, err);
+		if (r < 0)
+			return r;
+		r = netns_enter(nsfd, &saved, err);
+		if (r < 0)
+			return r;
+		fd = socket(family, type | SOCK_CLOEXEC, 0);
+		netns_leave(saved);
+	}
+	return fd < 0 ? error_errno(err, -errno, "socket in '%s'", ns[0] ? ns : "host") : fd;
+}
+
+int probe_tcp_seen(const char *from_ns, const struct inet_addr *to, uint16_t to_port,
+		   const char *listen_ns, const struct inet_addr *listen_addr,
+		   uint16_t listen_port, unsigned timeout_ms, char *seen, size_t len,
+		   struct error *err)
+{
+	_cleanup_close_ int lfd = -1, cfd = -1, afd = -1;
+	struct sockaddr_storage ss, peer;
+	socklen_t sl, pl = sizeof(peer);
+	struct pollfd pfd;
+
+	seen[0] = '\0';
+	lfd = socket_in(listen_ns, listen_addr->family, SOCK_STREAM, err);
+	if (lfd < 0)
+		return lfd;
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
+	sl = sockaddr_of(listen_addr, listen_port, &ss);
+	if (bind(lfd, (struct sockaddr *)&ss, sl) < 0 || listen(lfd, 4) < 0)
+		return error_errno(err, -errno, "listen in '%s'", listen_ns);
+	cfd = socket_in(from_ns, to->family, SOCK_STREAM | SOCK_NONBLOCK, err);
+	if (cfd < 0)
+		return cfd;
+	sl = sockaddr_of(to, to_port, &ss);
+	if (connect(cfd, (struct sockaddr *)&ss, sl) < 0 && errno != EINPROGRESS)
+		return 0; /* nothing arrives: seen stays empty */
+	pfd = (struct pollfd){.fd = lfd, .events = POLLIN};
+	if (poll(&pfd, 1, (int)timeout_ms) <= 0)
+		return 0;
+	afd = accept4(lfd, (struct sockaddr *)&peer, &pl, SOCK_CLOEXEC);
+	if (afd < 0)
+		return 0;
+	if (peer.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&peer)->sin6_addr, seen, (socklen_t)len);
+	else
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&peer)->sin_addr, seen, (socklen_t)len);
+	return 0;
 }
