@@ -229,15 +229,43 @@ static bool has_forwards(const struct ctx *c)
 	return false;
 }
 
+/* '"p1", "p2"': the ports of bridge b, as the kernel holds them, else as the file wants them. */
+static void bridge_ports(const struct ctx *c, const struct doctor_topo *dt, const char *b,
+			 char *buf, size_t len)
+{
+	const struct netstate *host = dt ? host_of(c, dt) : NULL;
+	int brx = link_index(host, b);
+
+	buf[0] = '\0';
+	for (size_t i = 0; brx && i < host->n_links; i++)
+		if (host->links[i].master == brx)
+			append(buf, len, "%s\"%s\"", buf[0] ? ", " : "", host->links[i].name);
+	for (size_t k = 0; !buf[0] && dt && dt->want && k < dt->want->n_namespaces; k++) {
+		const struct topology_ns *ns = &dt->want->namespaces[k];
+
+		for (size_t i = 0; i < ns->n_ifaces; i++)
+			if (ns->ifaces[i].link == TOPOLOGY_LINK_BRIDGE &&
+			    strcmp(ns->ifaces[i].bridge, b) == 0)
+				append(buf, len, "%s\"%s\"", buf[0] ? ", " : "",
+				       ns->ifaces[i].host_end);
+	}
+	if (!buf[0])
+		snprintf(buf, len, "\"PORT\"");
+}
+
 /* The rules that let bridge b's traffic through chain ch, appended to buf. */
-static void drop_chain_rules(const struct ctx *c, const struct doctor_chain *ch, const char *b,
-			     char *buf, size_t len)
+static void drop_chain_rules(const struct ctx *c, const struct doctor_chain *ch,
+			     const struct doctor_topo *dt, const char *b, char *buf, size_t len)
 {
 	const char *sep = buf[0] ? "; " : "";
 
 	if (strcmp(ch->family, "bridge") == 0) {
-		append(buf, len, "%snft insert rule bridge %s %s meta ibrname \"%s\" accept", sep,
-		       ch->table, ch->name, b);
+		/* In the bridge family the interfaces are the bridge's ports. */
+		char ports[512];
+
+		bridge_ports(c, dt, b, ports, sizeof(ports));
+		append(buf, len, "%snft insert rule bridge %s %s iifname { %s } accept", sep,
+		       ch->table, ch->name, ports);
 		return;
 	}
 	append(buf, len, "%snft insert rule %s %s %s iifname \"%s\" accept; nft insert rule %s %s "
@@ -257,11 +285,23 @@ static void drop_chain_fix(const struct ctx *c, const struct doctor_chain *ch, c
 	buf[0] = '\0';
 	for (size_t t = 0; t < c->f->n_topos; t++)
 		for (size_t i = 0; (b = bridge_next(c, &c->f->topos[t], &i));)
-			drop_chain_rules(c, ch, b, buf, len);
+			drop_chain_rules(c, ch, &c->f->topos[t], b, buf, len);
 	if (!buf[0])
-		drop_chain_rules(c, ch, "BRIDGE", buf, len);
+		drop_chain_rules(c, ch, NULL, "BRIDGE", buf, len);
 	append(buf, len, " (or change that tool's configuration; nsnet never changes another "
 			 "tool's rules)");
+}
+
+/* "'v-net-0' of 'tutorial', 'v-net-1' of 'other'": every bridge examined. */
+static void bridge_names(const struct ctx *c, char *buf, size_t len)
+{
+	const char *b;
+
+	buf[0] = '\0';
+	for (size_t t = 0; t < c->f->n_topos; t++)
+		for (size_t i = 0; (b = bridge_next(c, &c->f->topos[t], &i));)
+			append(buf, len, "%s'%s' of '%s'", buf[0] ? ", " : "", b,
+			       c->f->topos[t].name);
 }
 
 static void check_drop_chains(struct ctx *c)
@@ -270,7 +310,7 @@ static void check_drop_chains(struct ctx *c)
 
 	if (!routes_any(c))
 		return;
-	topo_names(c, topo_routes, names, sizeof(names));
+	bridge_names(c, names, sizeof(names));
 	for (size_t i = 0; i < c->f->n_drop_chains; i++) {
 		const struct doctor_chain *ch = &c->f->drop_chains[i];
 		bool v6 = strcmp(ch->family, "ip6") == 0;
@@ -287,7 +327,7 @@ static void check_drop_chains(struct ctx *c)
 		else
 			put(d->why, "it drops %straffic routed between %s%s and the outside, and "
 				    "port forwards to them, unless a rule of that chain accepts it",
-			    v6 ? "IPv6 " : "", names[0] ? "the bridges of " : "nsnet's bridges",
+			    v6 ? "IPv6 " : "", names[0] ? "the bridges " : "nsnet's bridges",
 			    names);
 		drop_chain_fix(c, ch, d->fix, sizeof(d->fix));
 	}
@@ -341,6 +381,8 @@ static void check_rp_filter_bridge(struct ctx *c, const struct doctor_topo *dt, 
 	const struct netstate *host = host_of(c, dt);
 	int brx = link_index(host, br), dev = rp_filter_of(c, br);
 	int eff = c->f->rp_filter_all > dev ? c->f->rp_filter_all : dev;
+	char astray[DOCTOR_TEXT_MAX] = "";
+	struct doctor_finding *d;
 
 	if (!brx || eff != 1 || !dt->have)
 		return;
@@ -356,29 +398,29 @@ static void check_rp_filter_bridge(struct ctx *c, const struct doctor_topo *dt, 
 		for (size_t k = 0; k < ns->st->n_addrs; k++) {
 			const struct ns_addr *a = &ns->st->addrs[k];
 			const struct ns_route *rt;
-			struct doctor_finding *d;
 			char addr[INET_STR_MAX];
 
 			if (a->ifindex != end->ifindex || a->prefix.addr.family != AF_INET)
 				continue;
 			rt = route_lookup(host, &a->prefix.addr);
-			if (!rt || rt->oif == brx || !(d = add(c, "rp-filter-strict", DOCTOR_WARNING,
-							       dt->name)))
+			if (!rt || rt->oif == brx)
 				continue;
 			inet_addr_format(&a->prefix.addr, addr, sizeof(addr));
-			put(d->subject, "net.ipv4.conf.%s.rp_filter", br);
-			put(d->what, "strict reverse-path filtering on bridge '%s' (rp_filter %d: "
-				     "the larger of all=%d and %s=%d), and the host routes %s ('%s' "
-				     "in '%s') out of '%s', not the bridge", br, eff,
-			    c->f->rp_filter_all, br, dev, addr, end->name, ns->name,
-			    link_name(host, rt->oif));
-			put(d->why, "packets from %s arriving on '%s' fail the reverse-path check "
-				    "and are dropped without a trace", addr, br);
-			put(d->fix, "sysctl -w net.ipv4.conf.all.rp_filter=2 "
-				    "net.ipv4.conf.%s.rp_filter=2 (loose), or remove the route that "
-				    "sends %s out of '%s'", br, addr, link_name(host, rt->oif));
+			append(astray, sizeof(astray), "%s%s ('%s' in '%s') out of '%s'",
+			       astray[0] ? ", " : "", addr, end->name, ns->name,
+			       link_name(host, rt->oif));
 		}
 	}
+	if (!astray[0] || !(d = add(c, "rp-filter-strict", DOCTOR_WARNING, dt->name)))
+		return;
+	put(d->subject, "net.ipv4.conf.%s.rp_filter", br);
+	put(d->what, "strict reverse-path filtering on bridge '%s' (rp_filter %d, the larger of "
+		     "all=%d and %s=%d), and the host routes %s, not through the bridge", br, eff,
+	    c->f->rp_filter_all, br, dev, astray);
+	put(d->why, "packets from those addresses arriving on '%s' fail the reverse-path check "
+		    "and are dropped without a trace", br);
+	put(d->fix, "sysctl -w net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.%s.rp_filter=2 "
+		    "(loose), or remove the host route that sends them elsewhere", br);
 }
 
 static void route_describe(const struct netstate *host, const struct ns_route *rt, char *buf,
@@ -463,6 +505,7 @@ static void check_mtu_bridge(struct ctx *c, const struct doctor_topo *dt, const 
 	int brx = link_index(host, br);
 	unsigned want = brx ? common_mtu(host, brx) : 0;
 	struct doctor_finding *d;
+	const char *sep = "";
 	bool differ = false;
 
 	for (size_t i = 0; want && i < host->n_links; i++)
@@ -476,7 +519,8 @@ static void check_mtu_bridge(struct ctx *c, const struct doctor_topo *dt, const 
 
 		if (l->master != brx)
 			continue;
-		more(d->what, " '%s' %u", l->name, l->mtu);
+		more(d->what, "%s '%s' %u", sep, l->name, l->mtu);
+		sep = ",";
 		if (l->mtu != want)
 			more(d->fix, "%sip link set dev %s mtu %u", d->fix[0] ? "; " : "", l->name,
 			     want);
