@@ -34,7 +34,8 @@ static void load_recorded(const char *name, struct examined *e)
 
 	if (state_read_file(name, e->file, sizeof(e->file), &err) < 0) {
 		e->file[0] = '\0';
-		snprintf(e->note, sizeof(e->note), "no recorded file: only what it owns is checked");
+		snprintf(e->note, sizeof(e->note),
+			 "no recorded file: only what it owns is checked");
 		return;
 	}
 	if (topofile_load(e->file, &e->t, &err) < 0) {
@@ -100,8 +101,10 @@ static int choose(struct nsctx *c, const char *arg, struct doctor_topo **ret_top
 	}
 	found = !arg || *ret_n;
 	if (!found)
-		return error_input(err, -ENOENT, "topology '%s': nothing of it is up and no file "
-					  "is recorded for it; name its FILE", arg);
+		return error_input(err, -ENOENT,
+				   "topology '%s': nothing of it is up and no file "
+				   "is recorded for it; name its FILE",
+				   arg);
 	for (size_t i = 0; i < *ret_n; i++) {
 		load_recorded((*ret_topos)[i].name, &(*ret_ex)[i]);
 		(*ret_topos)[i].want = (*ret_ex)[i].t;
@@ -169,12 +172,11 @@ static void print_json(const struct doctor_facts *f, const struct examined *ex,
 
 		problems += d->level == DOCTOR_PROBLEM;
 		json_array_append_new(
-			findings,
-			json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:s}", "id", d->id, "level",
-				  doctor_level_name(d->level), "topology",
-				  d->topology[0] ? json_string(d->topology) : json_null(),
-				  "subject", d->subject, "what", d->what, "why", d->why, "fix",
-				  d->fix));
+			findings, json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:s}", "id", d->id,
+					    "level", doctor_level_name(d->level), "topology",
+					    d->topology[0] ? json_string(d->topology) : json_null(),
+					    "subject", d->subject, "what", d->what, "why", d->why,
+					    "fix", d->fix));
 	}
 	root = json_pack("{s:o, s:o, s:I, s:I}", "checked", checked, "findings", findings,
 			 "problems", (json_int_t)problems, "warnings",

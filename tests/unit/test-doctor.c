@@ -64,8 +64,8 @@ static void peer(struct ns_link *l, const char *ns, const char *name, bool in_ho
 	l->peer_resolved = true;
 }
 
-static struct ns_route *route_add(struct netstate *st, const char *dst, int oif,
-				  const char *gw, uint8_t protocol)
+static struct ns_route *route_add(struct netstate *st, const char *dst, int oif, const char *gw,
+				  uint8_t protocol)
 {
 	struct ns_route *r = netstate_add_route(st);
 
@@ -191,11 +191,9 @@ static const struct doctor_finding *only(struct fixture *x, const char *id)
 	return &x->rep.v[0];
 }
 
-static void add_chain(struct fixture *x, const char *family, const char *table,
-		      const char *name)
+static void add_chain(struct fixture *x, const char *family, const char *table, const char *name)
 {
-	struct doctor_chain *c = realloc(x->f.drop_chains,
-					 (x->f.n_drop_chains + 1) * sizeof(*c));
+	struct doctor_chain *c = realloc(x->f.drop_chains, (x->f.n_drop_chains + 1) * sizeof(*c));
 
 	assert_non_null(c);
 	x->f.drop_chains = c;
@@ -207,12 +205,12 @@ static void add_chain(struct fixture *x, const char *family, const char *table,
 }
 
 /* The same change to both copies of the host (the world's and the facts'). */
-#define BOTH_HOSTS(x, st, stmt)                                                                    \
-	do {                                                                                       \
-		struct netstate *st = (x)->topo.have->host;                                        \
-		stmt;                                                                              \
-		st = (x)->f.host;                                                                  \
-		stmt;                                                                              \
+#define BOTH_HOSTS(x, st, stmt)                             \
+	do {                                                \
+		struct netstate *st = (x)->topo.have->host; \
+		stmt;                                       \
+		st = (x)->f.host;                           \
+		stmt;                                       \
 	} while (0)
 
 static void test_clean(void **state)
@@ -342,8 +340,8 @@ static void test_overlap(void **state)
 	x = fixture_new("tutorial.yaml");
 	BOTH_HOSTS(x, st, route_add(st, "192.168.15.128/25", ETH0, NULL, 110));
 	BOTH_HOSTS(x, st, route_add(st, "10.0.0.0/8", ETH0, NULL, RTPROT_BOOT));
-	BOTH_HOSTS(x, st, route_add(st, "192.168.15.5/32", BR, NULL, RTPROT_KERNEL)->type =
-				   RTN_LOCAL);
+	BOTH_HOSTS(x, st,
+		   route_add(st, "192.168.15.5/32", BR, NULL, RTPROT_KERNEL)->type = RTN_LOCAL);
 	assert_int_equal(run(x), 0);
 	fixture_free(x);
 
@@ -458,10 +456,10 @@ static void test_default_route(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_clean),	     cmocka_unit_test(test_forwarding),
-		cmocka_unit_test(test_drop_chain),   cmocka_unit_test(test_br_netfilter),
-		cmocka_unit_test(test_overlap),	     cmocka_unit_test(test_rp_filter),
-		cmocka_unit_test(test_mtu),	     cmocka_unit_test(test_mtu_cable),
+		cmocka_unit_test(test_clean),	      cmocka_unit_test(test_forwarding),
+		cmocka_unit_test(test_drop_chain),    cmocka_unit_test(test_br_netfilter),
+		cmocka_unit_test(test_overlap),	      cmocka_unit_test(test_rp_filter),
+		cmocka_unit_test(test_mtu),	      cmocka_unit_test(test_mtu_cable),
 		cmocka_unit_test(test_default_route),
 	};
 
