@@ -63,8 +63,6 @@ static size_t bridge_subnets(const struct doctor_topo *dt, const struct netstate
 	return n;
 }
 
-/* "'a', 'b'": the names of the topologies for which pred holds. */
-
 static int rp_filter_of(const struct doctor_ctx *c, const char *ifname)
 {
 	for (size_t i = 0; i < c->f->n_rp_filter; i++)

@@ -118,6 +118,7 @@ const char *doctor_link_name(const struct netstate *st, int ifindex)
 	return l ? l->name : "?";
 }
 
+/* "'a', 'b'": the names of the topologies for which pred holds. */
 static void topo_names(const struct doctor_ctx *c,
 		       bool (*pred)(const struct doctor_ctx *, const struct doctor_topo *),
 		       char *buf, size_t len)
