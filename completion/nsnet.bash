@@ -22,7 +22,7 @@ _nsnet()
 	local cur prev words cword
 	_init_completion || return
 
-	local commands="ns exec show up down status graph"
+	local commands="ns exec show up down status doctor graph"
 	if ((cword == 1)); then
 		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
 		return
@@ -60,6 +60,14 @@ _nsnet()
 		;;
 	graph)
 		_filedir '@(yaml|yml)'
+		;;
+	doctor)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--json" -- "$cur"))
+		else
+			_filedir '@(yaml|yml)'
+			COMPREPLY+=($(compgen -W "$(_nsnet_topologies)" -- "$cur"))
+		fi
 		;;
 	down | status)
 		if [[ $cur == -* ]]; then
