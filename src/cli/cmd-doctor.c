@@ -48,67 +48,70 @@ static void load_recorded(const char *name, struct examined *e)
 	}
 }
 
-/* Which topologies to examine, into topos and ex (n of each). */
+/* The topology a FILE describes, wanted as written. */
+static int choose_file(const char *arg, struct doctor_topo *topo, struct examined *ex,
+		       struct error *err)
+{
+	int r = topofile_load(arg, &ex->t, err);
+
+	if (r < 0)
+		return r;
+	if (!realpath(arg, ex->file))
+		snprintf(ex->file, sizeof(ex->file), "%s", arg);
+	snprintf(topo->name, sizeof(topo->name), "%s", ex->t->name);
+	topo->want = ex->t;
+	return 0;
+}
+
+/*
+ * Which topologies to examine, into topos and ex (*ret_n of each, room for at
+ * least one): FILE's, NAME, or all nsnet finds.
+ */
 static int choose(struct nsctx *c, const char *arg, struct doctor_topo **ret_topos,
 		  struct examined **ret_ex, size_t *ret_n, struct error *err)
 {
+	struct doctor_topo *topos;
+	struct examined *ex;
 	char **names = NULL;
-	size_t n = 0;
-	bool found = false;
+	size_t n = 0, k = 0;
 	int r = 0;
 
-	if (arg && cli_is_file(arg)) {
-		*ret_topos = calloc(1, sizeof(**ret_topos));
-		*ret_ex = calloc(1, sizeof(**ret_ex));
-		if (!*ret_topos || !*ret_ex)
-			return error_set(err, -ENOMEM, "out of memory");
-		r = topofile_load(arg, &(*ret_ex)[0].t, err);
-		if (r < 0)
-			return r;
-		if (!realpath(arg, (*ret_ex)[0].file))
-			snprintf((*ret_ex)[0].file, sizeof((*ret_ex)[0].file), "%s", arg);
-		snprintf((*ret_topos)[0].name, sizeof((*ret_topos)[0].name), "%s",
-			 (*ret_ex)[0].t->name);
-		(*ret_topos)[0].want = (*ret_ex)[0].t;
-		*ret_n = 1;
-		return 0;
-	}
-	if (arg && name_netns_check(arg, err) < 0)
+	if (arg && !cli_is_file(arg) && name_netns_check(arg, err) < 0)
 		return error_prefix(err, "topology");
-	r = world_topologies(c, &names, &n, err);
+	if (!arg || !cli_is_file(arg))
+		r = world_topologies(c, &names, &n, err);
 	if (r < 0)
 		return r;
-	*ret_topos = calloc(n + 1, sizeof(**ret_topos));
-	*ret_ex = calloc(n + 1, sizeof(**ret_ex));
-	if (!*ret_topos || !*ret_ex)
+	*ret_topos = topos = calloc(n + 1, sizeof(*topos));
+	*ret_ex = ex = calloc(n + 1, sizeof(*ex));
+	if (!topos || !ex)
 		r = error_set(err, -ENOMEM, "out of memory");
-	*ret_n = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (r >= 0 && (!arg || strcmp(arg, names[i]) == 0)) {
-			snprintf((*ret_topos)[*ret_n].name, sizeof((*ret_topos)[0].name), "%s",
-				 names[i]);
-			(*ret_n)++;
-		}
+		if (r >= 0 && (!arg || strcmp(arg, names[i]) == 0))
+			snprintf(topos[k++].name, sizeof(topos->name), "%s", names[i]);
 		free(names[i]);
 	}
 	free(names);
 	if (r < 0)
 		return r;
+	if (arg && cli_is_file(arg)) {
+		r = choose_file(arg, topos, ex, err);
+		*ret_n = r < 0 ? 0 : 1;
+		return r;
+	}
 	/* A NAME only recorded (its objects all gone) is still worth a look. */
-	if (arg && !*ret_n && state_exists(arg)) {
-		snprintf((*ret_topos)[0].name, sizeof((*ret_topos)[0].name), "%s", arg);
-		*ret_n = 1;
-	}
-	found = !arg || *ret_n;
-	if (!found)
+	if (arg && !k && state_exists(arg))
+		snprintf(topos[k++].name, sizeof(topos->name), "%s", arg);
+	if (arg && !k)
 		return error_input(err, -ENOENT,
-				   "topology '%s': nothing of it is up and no file "
-				   "is recorded for it; name its FILE",
+				   "topology '%s': nothing of it is up and no file is recorded "
+				   "for it; name its FILE",
 				   arg);
-	for (size_t i = 0; i < *ret_n; i++) {
-		load_recorded((*ret_topos)[i].name, &(*ret_ex)[i]);
-		(*ret_topos)[i].want = (*ret_ex)[i].t;
+	for (size_t i = 0; i < k; i++) {
+		load_recorded(topos[i].name, &ex[i]);
+		topos[i].want = ex[i].t;
 	}
+	*ret_n = k;
 	return 0;
 }
 
@@ -221,7 +224,7 @@ int cmd_doctor(const struct command *cmd, int argc, char **argv)
 	}
 	doctor_report_clear(&rep);
 	doctor_facts_clear(&f);
-	for (size_t k = 0; ex && k < (n ? n : 1); k++)
+	for (size_t k = 0; ex && k < n; k++)
 		topology_free(ex[k].t);
 	free(ex);
 	free(topos);
