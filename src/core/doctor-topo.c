@@ -118,8 +118,9 @@ static void check_rp_filter_bridge(struct doctor_ctx *c, const struct doctor_top
 	put(d->subject, "net.ipv4.conf.%s.rp_filter", br);
 	put(d->what,
 	    "strict reverse-path filtering on bridge '%s' (rp_filter %d, the larger of "
-	    "all=%d and %s=%d), and the host routes %s, not through the bridge",
-	    br, eff, c->f->rp_filter_all, br, dev, astray);
+	    "all=%d and %s=%d), and the host routes ",
+	    br, eff, c->f->rp_filter_all, br, dev);
+	more(d->what, "%s, not through the bridge", astray);
 	put(d->why,
 	    "packets from those addresses arriving on '%s' fail the reverse-path check "
 	    "and are dropped without a trace",
