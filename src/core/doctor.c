@@ -169,6 +169,39 @@ static bool has_forwards(const struct doctor_ctx *c)
 	return false;
 }
 
+static bool chain_accepts(const struct doctor_chain *ch, bool out, const char *ifname)
+{
+	for (size_t i = 0; i < ch->n_accepts; i++)
+		if (ch->accepts[i].out == out && strcmp(ch->accepts[i].ifname, ifname) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Whether chain ch stops bridge b's routed traffic: it has no rule accepting
+ * b both ways. A bridge-family chain sees ports, not bridges: it always counts.
+ */
+static bool chain_blocks(const struct doctor_chain *ch, const char *b)
+{
+	return strcmp(ch->family, "bridge") == 0 || !chain_accepts(ch, false, b) ||
+	       !chain_accepts(ch, true, b);
+}
+
+/* Whether ch stops any bridge examined (any at all when no topology is). */
+static bool chain_blocks_any(const struct doctor_ctx *c, const struct doctor_chain *ch)
+{
+	bool any = false;
+	const char *b;
+
+	for (size_t t = 0; t < c->f->n_topos; t++)
+		for (size_t i = 0; (b = doctor_bridge_next(c, &c->f->topos[t], &i));) {
+			if (chain_blocks(ch, b))
+				return true;
+			any = true;
+		}
+	return !any;
+}
+
 /* '"p1", "p2"': the ports of bridge b, as the kernel holds them, else as the file wants them. */
 static void bridge_ports(const struct doctor_ctx *c, const struct doctor_topo *dt, const char *b,
 			 char *buf, size_t len)
@@ -228,7 +261,8 @@ static void drop_chain_fix(const struct doctor_ctx *c, const struct doctor_chain
 	buf[0] = '\0';
 	for (size_t t = 0; t < c->f->n_topos; t++)
 		for (size_t i = 0; (b = doctor_bridge_next(c, &c->f->topos[t], &i));)
-			drop_chain_rules(c, ch, &c->f->topos[t], b, buf, len);
+			if (chain_blocks(ch, b))
+				drop_chain_rules(c, ch, &c->f->topos[t], b, buf, len);
 	if (!buf[0])
 		drop_chain_rules(c, ch, NULL, "BRIDGE", buf, len);
 	doctor_append(buf, len,
@@ -236,16 +270,18 @@ static void drop_chain_fix(const struct doctor_ctx *c, const struct doctor_chain
 		      "tool's rules)");
 }
 
-/* "'v-net-0' of 'tutorial', 'v-net-1' of 'other'": every bridge examined. */
-static void bridge_names(const struct doctor_ctx *c, char *buf, size_t len)
+/* "'v-net-0' of 'tutorial', 'v-net-1' of 'other'": the bridges chain ch stops. */
+static void bridge_names(const struct doctor_ctx *c, const struct doctor_chain *ch, char *buf,
+			 size_t len)
 {
 	const char *b;
 
 	buf[0] = '\0';
 	for (size_t t = 0; t < c->f->n_topos; t++)
 		for (size_t i = 0; (b = doctor_bridge_next(c, &c->f->topos[t], &i));)
-			doctor_append(buf, len, "%s'%s' of '%s'", buf[0] ? ", " : "", b,
-				      c->f->topos[t].name);
+			if (chain_blocks(ch, b))
+				doctor_append(buf, len, "%s'%s' of '%s'", buf[0] ? ", " : "", b,
+					      c->f->topos[t].name);
 }
 
 static void check_drop_chains(struct doctor_ctx *c)
@@ -254,12 +290,14 @@ static void check_drop_chains(struct doctor_ctx *c)
 
 	if (!routes_any(c))
 		return;
-	bridge_names(c, names, sizeof(names));
 	for (size_t i = 0; i < c->f->n_drop_chains; i++) {
 		const struct doctor_chain *ch = &c->f->drop_chains[i];
 		bool v6 = strcmp(ch->family, "ip6") == 0;
 		struct doctor_finding *d;
 
+		if (!chain_blocks_any(c, ch))
+			continue;
+		bridge_names(c, ch, names, sizeof(names));
 		d = doctor_add(c, "forward-drop", v6 ? DOCTOR_WARNING : DOCTOR_PROBLEM, NULL);
 		if (!d)
 			return;
@@ -289,8 +327,9 @@ static void check_br_netfilter(struct doctor_ctx *c)
 		const char *fam = c->f->drop_chains[i].family;
 		bool inet = strcmp(fam, "inet") == 0;
 
-		if ((c->f->bridge_nf_ip4 == 1 && (inet || strcmp(fam, "ip") == 0)) ||
-		    (c->f->bridge_nf_ip6 == 1 && (inet || strcmp(fam, "ip6") == 0)))
+		if (((c->f->bridge_nf_ip4 == 1 && (inet || strcmp(fam, "ip") == 0)) ||
+		     (c->f->bridge_nf_ip6 == 1 && (inet || strcmp(fam, "ip6") == 0))) &&
+		    chain_blocks_any(c, &c->f->drop_chains[i]))
 			hit = &c->f->drop_chains[i];
 	}
 	if (!hit || !(d = doctor_add(c, "br-netfilter", DOCTOR_PROBLEM, NULL)))

@@ -25,11 +25,22 @@ enum doctor_level {
 	DOCTOR_PROBLEM, /* stops traffic */
 };
 
-/* A base chain of another tool at the forward hook whose policy is drop. */
+/* An interface a rule of a chain accepts traffic from (iifname) or to (oifname, out). */
+struct doctor_accept {
+	bool out;
+	char ifname[IFNAME_MAX + 1];
+};
+
+/*
+ * A base chain of another tool at the forward hook whose policy is drop. A
+ * bridge it accepts both from and to (an admin applied the fix) passes.
+ */
 struct doctor_chain {
 	char family[16];
 	char table[256];
 	char name[256];
+	struct doctor_accept *accepts;
+	size_t n_accepts;
 };
 
 /* net.ipv4.conf.IFNAME.rp_filter of one host interface. */

@@ -27,6 +27,23 @@ static int sysctl_int(const char *path)
 	return v;
 }
 
+static void add_accept(bool out, const char *ifname, void *data)
+{
+	struct doctor_chain *ch = data;
+	struct doctor_accept *v;
+
+	if (strlen(ifname) > IFNAME_MAX)
+		return; /* no interface has that name */
+	v = realloc(ch->accepts, (ch->n_accepts + 1) * sizeof(*v));
+	if (!v)
+		return; /* then the chain counts as blocking: a finding too many, never one too few
+			 */
+	ch->accepts = v;
+	v[ch->n_accepts].out = out;
+	snprintf(v[ch->n_accepts].ifname, sizeof(v->ifname), "%s", ifname);
+	ch->n_accepts++;
+}
+
 static int gather_chains(struct doctor_facts *f, struct error *err)
 {
 	_cleanup_free_ struct nft_chain_id *v = NULL;
@@ -45,6 +62,8 @@ static int gather_chains(struct doctor_facts *f, struct error *err)
 		snprintf(d->family, sizeof(d->family), "%s", v[i].family);
 		snprintf(d->table, sizeof(d->table), "%s", v[i].table);
 		snprintf(d->name, sizeof(d->name), "%s", v[i].name);
+		/* Unreadable rules (the chain went away meanwhile): none accepted. */
+		(void)nft_chain_accepts(d->family, d->table, d->name, add_accept, d, NULL);
 	}
 	f->n_drop_chains = n;
 	return 0;
@@ -112,6 +131,8 @@ void doctor_facts_clear(struct doctor_facts *f)
 	}
 	netstate_free(f->host);
 	free(f->rp_filter);
+	for (size_t i = 0; i < f->n_drop_chains; i++)
+		free(f->drop_chains[i].accepts);
 	free(f->drop_chains);
 	memset(f, 0, sizeof(*f));
 }

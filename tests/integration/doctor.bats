@@ -182,6 +182,8 @@ field() { jq -r ".$1" <<<"$finding"; }
 	can_ping red 192.168.1.3
 	can_ping red 192.168.15.2
 	[[ $(fetch_forward) == blue ]] || fail "the forwarded port does not answer after the fix"
+	# And doctor sees that the chain now lets the bridge through.
+	doctor_ok
 }
 
 @test "doctor: IPv4 forwarding off" {

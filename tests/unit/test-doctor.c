@@ -288,6 +288,36 @@ static void test_drop_chain(void **state)
 	fixture_free(x);
 }
 
+static void test_drop_chain_accepting(void **state)
+{
+	struct fixture *x = fixture_new("tutorial.yaml");
+	struct doctor_accept in = {.out = false, .ifname = "v-net-0"};
+	struct doctor_accept both[] = {in, {.out = true, .ifname = "v-net-0"}};
+	struct doctor_accept other[] = {{.out = false, .ifname = "v-net-1"},
+					{.out = true, .ifname = "v-net-1"}};
+
+	(void)state;
+	x->f.bridge_nf_ip4 = 1;
+	add_chain(x, "inet", "x", "f");
+	/* Only from the bridge: replies and forwarded connections are still dropped. */
+	x->f.drop_chains[0].accepts = &in;
+	x->f.drop_chains[0].n_accepts = 1;
+	assert_int_equal(run(x), 2);
+	/* Another bridge's rules do not count. */
+	x->f.drop_chains[0].accepts = other;
+	x->f.drop_chains[0].n_accepts = 2;
+	assert_int_equal(run(x), 2);
+	/* Both ways (the fix applied): the chain lets the bridge through, br_netfilter too. */
+	x->f.drop_chains[0].accepts = both;
+	x->f.drop_chains[0].n_accepts = 2;
+	assert_int_equal(run(x), 0);
+	/* With no topology examined, any drop chain is reported. */
+	x->f.n_topos = 0;
+	assert_int_equal(run(x), 2);
+	x->f.drop_chains[0].accepts = NULL;
+	fixture_free(x);
+}
+
 static void test_br_netfilter(void **state)
 {
 	struct fixture *x = fixture_new("tutorial.yaml");
@@ -456,11 +486,11 @@ static void test_default_route(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_clean),	      cmocka_unit_test(test_forwarding),
-		cmocka_unit_test(test_drop_chain),    cmocka_unit_test(test_br_netfilter),
-		cmocka_unit_test(test_overlap),	      cmocka_unit_test(test_rp_filter),
-		cmocka_unit_test(test_mtu),	      cmocka_unit_test(test_mtu_cable),
-		cmocka_unit_test(test_default_route),
+		cmocka_unit_test(test_clean),	     cmocka_unit_test(test_forwarding),
+		cmocka_unit_test(test_drop_chain),   cmocka_unit_test(test_drop_chain_accepting),
+		cmocka_unit_test(test_br_netfilter), cmocka_unit_test(test_overlap),
+		cmocka_unit_test(test_rp_filter),    cmocka_unit_test(test_mtu),
+		cmocka_unit_test(test_mtu_cable),    cmocka_unit_test(test_default_route),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
