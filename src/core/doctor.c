@@ -310,7 +310,10 @@ static void check_drop_chains(struct doctor_ctx *c)
 			put(d->why,
 			    "it drops %straffic routed between %s%s and the outside, and "
 			    "port forwards to them, unless a rule of that chain accepts it",
-			    v6 ? "IPv6 " : "", names[0] ? "the bridges " : "nsnet's bridges",
+			    v6 ? "IPv6 " : "",
+			    !names[0]		  ? "nsnet's bridges"
+			    : strstr(names, ", ") ? "the bridges "
+						  : "the bridge ",
 			    names);
 		drop_chain_fix(c, ch, d->fix, sizeof(d->fix));
 	}

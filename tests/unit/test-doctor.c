@@ -259,7 +259,8 @@ static void test_drop_chain(void **state)
 	d = only(x, "forward-drop");
 	assert_int_equal(d->level, DOCTOR_PROBLEM);
 	assert_string_equal(d->subject, "table inet x, chain f");
-	assert_non_null(strstr(d->why, "'v-net-0' of 'tutorial'"));
+	assert_non_null(
+		strstr(d->why, "between the bridge 'v-net-0' of 'tutorial' and the outside"));
 	assert_non_null(strstr(d->fix, "nft insert rule inet x f iifname \"v-net-0\" accept"));
 	assert_non_null(strstr(d->fix, "nft insert rule inet x f oifname \"v-net-0\" ct state "
 				       "established,related accept"));
