@@ -22,7 +22,7 @@ _nsnet()
 	local cur prev words cword
 	_init_completion || return
 
-	local commands="ns exec show up down status check demo graph"
+	local commands="ns exec show up down status check doctor demo graph"
 	if ((cword == 1)); then
 		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
 		return
@@ -66,6 +66,14 @@ _nsnet()
 			return
 		elif [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "--json --timeout" -- "$cur"))
+		else
+			_filedir '@(yaml|yml)'
+			COMPREPLY+=($(compgen -W "$(_nsnet_topologies)" -- "$cur"))
+		fi
+		;;
+	doctor)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--json" -- "$cur"))
 		else
 			_filedir '@(yaml|yml)'
 			COMPREPLY+=($(compgen -W "$(_nsnet_topologies)" -- "$cur"))

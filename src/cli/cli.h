@@ -69,6 +69,7 @@ int cmd_ns(const struct command *cmd, int argc, char **argv);
 int cmd_up(const struct command *cmd, int argc, char **argv);
 int cmd_down(const struct command *cmd, int argc, char **argv);
 int cmd_status(const struct command *cmd, int argc, char **argv);
+int cmd_doctor(const struct command *cmd, int argc, char **argv);
 int cmd_graph(const struct command *cmd, int argc, char **argv);
 int cmd_exec(const struct command *cmd, int argc, char **argv);
 int cmd_show(const struct command *cmd, int argc, char **argv);

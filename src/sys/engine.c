@@ -36,7 +36,8 @@ static void warn_foreign_drops(const struct topology *t, const struct engine_opt
 		snprintf(msg, sizeof(msg),
 			 "chain '%s' of table %s '%s' drops forwarded traffic by policy: "
 			 "namespaces of '%s' will not reach beyond the host unless that table "
-			 "accepts them (nsnet never changes another tool's rules)",
+			 "accepts them (nsnet never changes another tool's rules; 'nsnet doctor' "
+			 "prints the rules that would)",
 			 v[i].name, v[i].family, v[i].table, t->name);
 		o->warn(msg, o->data);
 	}

@@ -238,3 +238,55 @@ int nft_drop_chains(const char *hook, const char *own_prefix, struct nft_chain_i
 	}
 	return list_done(root, v, n, false, (void **)ret, ret_n, err);
 }
+
+/* The interface-name match of one rule expression: its key (out: oifname) and names. */
+static bool ifname_match(json_t *expr, bool *out, json_t **names)
+{
+	json_t *m = json_object_get(expr, "match");
+	const char *key = json_string_value(
+		json_object_get(json_object_get(json_object_get(m, "left"), "meta"), "key"));
+	const char *op = json_string_value(json_object_get(m, "op"));
+	json_t *right = json_object_get(m, "right");
+
+	if (!key || !op || strcmp(op, "==") != 0 ||
+	    (strcmp(key, "iifname") != 0 && strcmp(key, "oifname") != 0))
+		return false;
+	*out = strcmp(key, "oifname") == 0;
+	*names = json_is_object(right) ? json_object_get(right, "set") : right;
+	return true;
+}
+
+int nft_chain_accepts(const char *family, const char *table, const char *chain,
+		      void (*fn)(bool out, const char *ifname, void *data), void *data,
+		      struct error *err)
+{
+	json_t *root = NULL, *item;
+	char cmd[600];
+	size_t i;
+	int r;
+
+	snprintf(cmd, sizeof(cmd), "list chain %s %s %s", family, table, chain);
+	r = list_json(cmd, &root, err);
+	if (r < 0)
+		return r;
+	json_array_foreach(json_object_get(root, "nftables"), i, item) {
+		json_t *exprs = json_object_get(json_object_get(item, "rule"), "expr");
+		size_t n = json_array_size(exprs), k, j;
+		json_t *e, *names, *name;
+		bool out;
+
+		if (!n || !json_object_get(json_array_get(exprs, n - 1), "accept"))
+			continue;
+		json_array_foreach(exprs, k, e) {
+			if (!ifname_match(e, &out, &names))
+				continue;
+			if (json_is_string(names))
+				fn(out, json_string_value(names), data);
+			json_array_foreach(names, j, name)
+				if (json_is_string(name))
+					fn(out, json_string_value(name), data);
+		}
+	}
+	json_decref(root);
+	return 0;
+}

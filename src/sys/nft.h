@@ -7,6 +7,7 @@
 #ifndef NSNET_NFT_H
 #define NSNET_NFT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/error.h"
@@ -44,5 +45,15 @@ struct nft_chain_id {
 /* Base chains at hook with policy drop in tables not starting with own_prefix. */
 int nft_drop_chains(const char *hook, const char *own_prefix, struct nft_chain_id **ret,
 		    size_t *ret_n, struct error *err);
+
+/*
+ * Calls fn for every interface name a rule of chain `family table chain`
+ * matches with `iifname` (out false) or `oifname` (out true), `==` a name or
+ * a set of names, when the rule's verdict is accept. How doctor tells a
+ * foreign drop chain that already lets a bridge's traffic through.
+ */
+int nft_chain_accepts(const char *family, const char *table, const char *chain,
+		      void (*fn)(bool out, const char *ifname, void *data), void *data,
+		      struct error *err);
 
 #endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Shared between the doctor's files: doctor.c (findings, host-wide checks,
+ * doctor_run) and doctor-topo.c (the checks of one topology). Not part of the
+ * doctor's interface (doctor.h).
+ */
+#ifndef NSNET_DOCTOR_INTERNAL_H
+#define NSNET_DOCTOR_INTERNAL_H
+
+#include "doctor.h"
+
+struct doctor_ctx {
+	const struct doctor_facts *f;
+	struct doctor_report *r;
+	bool oom;
+};
+
+/* A new finding, zeroed but for its id, level and topology; NULL when out of memory. */
+struct doctor_finding *doctor_add(struct doctor_ctx *c, const char *id, enum doctor_level level,
+				  const char *topo);
+/* Appends to a text field; a text that does not fit ends in "...". */
+void doctor_append(char *buf, size_t len, const char *fmt, ...) _printf_(3, 4);
+#define put(field, ...) snprintf(field, sizeof(field), __VA_ARGS__)
+#define more(field, ...) doctor_append(field, sizeof(field), __VA_ARGS__)
+
+/* The host as one topology's world saw it (veth peers resolved), else the host's facts. */
+const struct netstate *doctor_host_of(const struct doctor_ctx *c, const struct doctor_topo *dt);
+/* The bridges of dt one by one (*i starts at 0): the file's, else the ones it owns. */
+const char *doctor_bridge_next(const struct doctor_ctx *c, const struct doctor_topo *dt, size_t *i);
+/* ifindex of link name (0: none), and the name of ifindex ("?": none). */
+int doctor_link_index(const struct netstate *st, const char *name);
+const char *doctor_link_name(const struct netstate *st, int ifindex);
+
+/* Routes, rp_filter, MTUs and the default route of one topology. */
+void doctor_check_topology(struct doctor_ctx *c, const struct doctor_topo *dt);
+
+#endif

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The facts of `nsnet doctor`: /proc/sys for forwarding, rp_filter and
+ * br_netfilter, libnftables for other tools' drop chains (the same listing
+ * `up` warns from), netlink dumps for the host's links and routes, and the
+ * world of each topology as `status` observes it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/owner.h"
+#include "doctor-facts.h"
+#include "nft.h"
+#include "rtnl.h"
+#include "world.h"
+
+/* An integer sysctl under /proc/sys; -1 when it does not exist or cannot be read. */
+static int sysctl_int(const char *path)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	int v;
+
+	if (!f || fscanf(f, "%d", &v) != 1)
+		return -1;
+	return v;
+}
+
+static void add_accept(bool out, const char *ifname, void *data)
+{
+	struct doctor_chain *ch = data;
+	struct doctor_accept *v;
+
+	if (strlen(ifname) > IFNAME_MAX)
+		return; /* no interface has that name */
+	v = realloc(ch->accepts, (ch->n_accepts + 1) * sizeof(*v));
+	if (!v)
+		return; /* then the chain counts as blocking: a finding too many, never one too few
+			 */
+	ch->accepts = v;
+	v[ch->n_accepts].out = out;
+	snprintf(v[ch->n_accepts].ifname, sizeof(v->ifname), "%s", ifname);
+	ch->n_accepts++;
+}
+
+static int gather_chains(struct doctor_facts *f, struct error *err)
+{
+	_cleanup_free_ struct nft_chain_id *v = NULL;
+	size_t n;
+	int r;
+
+	r = nft_drop_chains("forward", OWNER_TABLE_PREFIX, &v, &n, err);
+	if (r < 0)
+		return error_prefix(err, "foreign forward chains");
+	f->drop_chains = calloc(n ? n : 1, sizeof(*f->drop_chains));
+	if (!f->drop_chains)
+		return error_set(err, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		struct doctor_chain *d = &f->drop_chains[i];
+
+		snprintf(d->family, sizeof(d->family), "%s", v[i].family);
+		snprintf(d->table, sizeof(d->table), "%s", v[i].table);
+		snprintf(d->name, sizeof(d->name), "%s", v[i].name);
+		/* Unreadable rules (the chain went away meanwhile): none accepted. */
+		(void)nft_chain_accepts(d->family, d->table, d->name, add_accept, d, NULL);
+	}
+	f->n_drop_chains = n;
+	return 0;
+}
+
+/* rp_filter of every bridge on the host: the only interfaces the checks ask about. */
+static int gather_rp_filter(struct doctor_facts *f, struct error *err)
+{
+	f->rp_filter = calloc(f->host->n_links ? f->host->n_links : 1, sizeof(*f->rp_filter));
+	if (!f->rp_filter)
+		return error_set(err, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < f->host->n_links; i++) {
+		const struct ns_link *l = &f->host->links[i];
+		struct doctor_rp_filter *d;
+		char path[128];
+
+		if (strcmp(l->kind, "bridge") != 0)
+			continue;
+		d = &f->rp_filter[f->n_rp_filter++];
+		snprintf(d->ifname, sizeof(d->ifname), "%s", l->name);
+		snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/rp_filter", l->name);
+		d->value = sysctl_int(path);
+	}
+	return 0;
+}
+
+int doctor_facts_gather(struct nsctx *c, struct doctor_topo *topos, size_t n,
+			struct doctor_facts *f, struct error *err)
+{
+	struct nl_sock *s;
+	int r;
+
+	memset(f, 0, sizeof(*f));
+	f->topos = topos;
+	f->n_topos = n;
+	f->ip_forward = sysctl_ip_forward_get();
+	f->rp_filter_all = sysctl_int("/proc/sys/net/ipv4/conf/all/rp_filter");
+	/* Present only while br_netfilter is loaded; never load it to find out. */
+	f->bridge_nf_ip4 = sysctl_int("/proc/sys/net/bridge/bridge-nf-call-iptables");
+	f->bridge_nf_ip6 = sysctl_int("/proc/sys/net/bridge/bridge-nf-call-ip6tables");
+	f->host = netstate_new();
+	if (!f->host)
+		return error_set(err, -ENOMEM, "out of memory");
+	r = nsctx_get(c, "", &s, NULL, err);
+	if (r >= 0)
+		r = nl_observe(s, f->host, err);
+	if (r < 0)
+		return error_prefix(err, "host");
+	r = gather_rp_filter(f, err);
+	if (r >= 0)
+		r = gather_chains(f, err);
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		r = world_observe(c, topos[i].name, topos[i].want, NULL, &topos[i].have, err);
+		if (r < 0)
+			error_prefix(err, "topology '%s'", topos[i].name);
+	}
+	return r;
+}
+
+void doctor_facts_clear(struct doctor_facts *f)
+{
+	for (size_t i = 0; i < f->n_topos; i++) {
+		world_free(f->topos[i].have);
+		f->topos[i].have = NULL;
+	}
+	netstate_free(f->host);
+	free(f->rp_filter);
+	for (size_t i = 0; i < f->n_drop_chains; i++)
+		free(f->drop_chains[i].accepts);
+	free(f->drop_chains);
+	memset(f, 0, sizeof(*f));
+}
