@@ -58,6 +58,10 @@ ROOT=$BATS_TEST_DIRNAME/../..
 	[[ $(complete_words nsnet up "") == *net.yaml* ]] || fail "up: $(complete_words nsnet up "")"
 	[[ $(complete_words nsnet up "") != *other.txt* ]] || fail "up offers non-yaml files"
 	[[ $(complete_words nsnet down compl) == "compl-topo " ]] || fail "down: $(complete_words nsnet down compl)"
+	[[ $(complete_words nsnet d) == "demo doctor down " ]] || fail "nsnet d: $(complete_words nsnet d)"
+	[[ $(complete_words nsnet check compl) == "compl-topo " ]] || fail "check: $(complete_words nsnet check compl)"
+	[[ $(complete_words nsnet check --t) == "--timeout " ]] || fail "check --t: $(complete_words nsnet check --t)"
+	[[ $(complete_words nsnet doctor compl) == "compl-topo " ]] || fail "doctor: $(complete_words nsnet doctor compl)"
 	ip netns del compl-a
 	rm -f /run/nsnet/compl-topo.json
 }
