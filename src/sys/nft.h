@@ -45,4 +45,13 @@ struct nft_chain_id {
 int nft_drop_chains(const char *hook, const char *own_prefix, struct nft_chain_id **ret,
 		    size_t *ret_n, struct error *err);
 
+/*
+ * libnftables waits on its socket with select(), which aborts the process on
+ * a descriptor of 1024 or more (FD_SETSIZE), and takes the lowest free one. A
+ * run that holds a socket and an fd per namespace passes 1024 at 500
+ * namespaces: on (nesting counted) keeps the lowest free descriptors reserved,
+ * handed to libnftables for each of its calls; off gives them back.
+ */
+void nft_fd_reserve(bool on);
+
 #endif
