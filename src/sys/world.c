@@ -97,9 +97,12 @@ static int observe_ns(struct nsctx *c, const char *name, const char *topo,
 	if (!relevant(cand, topo, want))
 		return 0;
 	*ret_relevant = true;
-	r = nl_observe(s, cand->w.st, NL_OBSERVE_ADDRS | NL_OBSERVE_ROUTES, err);
-	if (r < 0)
-		return error_prefix(err, "namespace '%s'", name);
+	/* Of a namespace the plan can only delete (down), links and id are all it needs. */
+	if (want && topology_ns_find(want, name)) {
+		r = nl_observe(s, cand->w.st, NL_OBSERVE_ADDRS | NL_OBSERVE_ROUTES, err);
+		if (r < 0)
+			return error_prefix(err, "namespace '%s'", name);
+	}
 	return nl_netns_id(host, cand->fd, &cand->nsid, err);
 }
 
