@@ -29,6 +29,8 @@ struct undo_log {
 
 static void undo_push(struct undo_log *u, const struct action *a)
 {
+	if (u->unused)
+		return;
 	if (!plan_append(&u->v, &u->n, a))
 		u->oom = true;
 }
@@ -424,7 +426,7 @@ int apply_plan(struct nsctx *c, const struct plan *p, bool stop_on_error,
 	struct undo_log u = {.unused = !stop_on_error};
 	_cleanup_free_ int *gone_res = NULL;
 	_cleanup_free_ struct error *gone_err = NULL;
-	size_t gone_end = 0;
+	size_t gone_start = 0, gone_end = 0;
 	int first = 0;
 
 	memset(rep, 0, sizeof(*rep));
@@ -438,6 +440,7 @@ int apply_plan(struct nsctx *c, const struct plan *p, bool stop_on_error,
 		if (p->v[i].type == ACT_LINK_GONE) {
 			/* The whole run of them at its first: one wait. */
 			if (i >= gone_end) {
+				gone_start = i;
 				for (gone_end = i; gone_end < p->n &&
 						   p->v[gone_end].type == ACT_LINK_GONE;
 				     gone_end++)
@@ -451,12 +454,8 @@ int apply_plan(struct nsctx *c, const struct plan *p, bool stop_on_error,
 						  gone_err);
 			}
 			if (gone_res && gone_err) {
-				size_t base = i;
-
-				while (base > 0 && p->v[base - 1].type == ACT_LINK_GONE)
-					base--;
-				r = gone_res[i - base];
-				e = gone_err[i - base];
+				r = gone_res[i - gone_start];
+				e = gone_err[i - gone_start];
 			} else {
 				r = error_set(&e, -ENOMEM, "out of memory");
 			}
