@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cli.h"
 #include "core/plan.h"
@@ -22,12 +23,22 @@ bool cli_is_file(const char *arg)
 
 void cli_print_action(const struct action *a, void *data)
 {
+	static struct timespec last;
+	struct timespec now;
 	char line[512];
 
 	(void)data;
 	action_describe(a, line, sizeof(line));
 	printf("%s\n", line);
-	fflush(stdout); /* progress: each line as its change is made */
+	/*
+	 * Progress: what is being changed shows within 50 ms, without a write
+	 * per line (an up of 1000 namespaces makes 7000 changes).
+	 */
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if ((now.tv_sec - last.tv_sec) * 1000000000L + (now.tv_nsec - last.tv_nsec) >= 50000000L) {
+		fflush(stdout);
+		last = now;
+	}
 }
 
 void cli_print_plan(const struct plan *p, const char *indent)

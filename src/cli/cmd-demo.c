@@ -243,7 +243,7 @@ static void look_inside(struct demo *d, const char *ns, bool neigh)
 	char a[INET_STR_MAX], mac[3 * LLADDR_MAX];
 
 	if (!st || nsctx_new(&c, &err) < 0 || nsctx_get(c, ns, &s, NULL, &err) < 0 ||
-	    nl_observe(s, st, &err) < 0) {
+	    nl_observe(s, st, NL_OBSERVE_ALL, &err) < 0) {
 		verdict(d, false, "read '%s': %s", ns, err.msg);
 		return;
 	}
@@ -387,7 +387,7 @@ static void host_links_left(struct demo *d)
 	struct error err = {0};
 
 	if (!st || nsctx_new(&c, &err) < 0 || nsctx_get(c, "", &s, NULL, &err) < 0 ||
-	    nl_observe(s, st, &err) < 0) {
+	    nl_observe(s, st, NL_OBSERVE_LINKS, &err) < 0) {
 		verdict(d, false, "read the host: %s", err.msg);
 		return;
 	}

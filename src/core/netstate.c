@@ -22,6 +22,7 @@ void netstate_free(struct netstate *st)
 	free(st->addrs);
 	free(st->routes);
 	free(st->neighs);
+	free(st->link_by_name);
 	free(st);
 }
 
@@ -49,6 +50,7 @@ static void *array_append(void **arr, size_t *n, size_t sz)
 
 struct ns_link *netstate_add_link(struct netstate *st)
 {
+	st->sorted = false;
 	return array_append((void **)&st->links, &st->n_links, sizeof(struct ns_link));
 }
 
@@ -69,17 +71,49 @@ struct ns_neigh *netstate_add_neigh(struct netstate *st)
 
 const struct ns_link *netstate_link_by_index(const struct netstate *st, int ifindex)
 {
-	for (size_t i = 0; i < st->n_links; i++)
-		if (st->links[i].ifindex == ifindex)
-			return &st->links[i];
+	size_t lo = 0, hi = st->n_links;
+
+	if (!st->sorted) {
+		for (size_t i = 0; i < st->n_links; i++)
+			if (st->links[i].ifindex == ifindex)
+				return &st->links[i];
+		return NULL;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (st->links[mid].ifindex == ifindex)
+			return &st->links[mid];
+		if (st->links[mid].ifindex < ifindex)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
 const struct ns_link *netstate_link_by_name(const struct netstate *st, const char *name)
 {
-	for (size_t i = 0; i < st->n_links; i++)
-		if (strcmp(st->links[i].name, name) == 0)
-			return &st->links[i];
+	size_t lo = 0, hi = st->n_links;
+
+	if (!st->sorted || !st->link_by_name) {
+		for (size_t i = 0; i < st->n_links; i++)
+			if (strcmp(st->links[i].name, name) == 0)
+				return &st->links[i];
+		return NULL;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ns_link *l = &st->links[st->link_by_name[mid]];
+		int d = strcmp(l->name, name);
+
+		if (d == 0)
+			return l;
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -130,10 +164,29 @@ static int cmp_neigh(const void *x, const void *y)
 	return cmp_addr(&a->dst, &b->dst);
 }
 
+static const struct netstate *sort_ctx; /* qsort has no context argument */
+
+static int cmp_link_name(const void *x, const void *y)
+{
+	return strcmp(sort_ctx->links[*(const size_t *)x].name,
+		      sort_ctx->links[*(const size_t *)y].name);
+}
+
 void netstate_sort(struct netstate *st)
 {
 	if (st->n_links)
 		qsort(st->links, st->n_links, sizeof(*st->links), cmp_link);
+	free(st->link_by_name);
+	st->link_by_name = malloc((st->n_links ? st->n_links : 1) * sizeof(size_t));
+	if (st->link_by_name) {
+		/* Names are unique in a namespace: the kernel sees to it. */
+		for (size_t i = 0; i < st->n_links; i++)
+			st->link_by_name[i] = i;
+		sort_ctx = st;
+		qsort(st->link_by_name, st->n_links, sizeof(size_t), cmp_link_name);
+		sort_ctx = NULL;
+	}
+	st->sorted = true;
 	if (st->n_addrs)
 		qsort(st->addrs, st->n_addrs, sizeof(*st->addrs), cmp_ns_addr);
 	if (st->n_routes)

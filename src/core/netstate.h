@@ -73,6 +73,13 @@ struct netstate {
 	size_t n_routes;
 	struct ns_neigh *neighs;
 	size_t n_neighs;
+	/*
+	 * Set by netstate_sort, cleared by an added link: links then sorted by
+	 * index, link_by_name their positions sorted by name; both looked up by
+	 * bisection (a host of 1000 veths is asked about each of them).
+	 */
+	bool sorted;
+	size_t *link_by_name;
 };
 
 struct netstate *netstate_new(void);

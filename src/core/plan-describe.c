@@ -17,7 +17,7 @@ const char *action_type_name(enum action_type t)
 		[ACT_ADDR_ADD] = "addr-add",	   [ACT_ADDR_DEL] = "addr-del",
 		[ACT_ROUTE_ADD] = "route-add",	   [ACT_ROUTE_DEL] = "route-del",
 		[ACT_FORWARDING] = "forwarding",   [ACT_FW_APPLY] = "firewall-apply",
-		[ACT_FW_DEL] = "firewall-del",
+		[ACT_FW_DEL] = "firewall-del",	   [ACT_LINK_GONE] = "link-gone",
 	};
 
 	return (size_t)t < sizeof(names) / sizeof(names[0]) && names[t] ? names[t] : "?";
@@ -115,6 +115,9 @@ void action_describe(const struct action *a, char *buf, size_t len)
 		break;
 	case ACT_FW_DEL:
 		snprintf(buf, len, "- nftables table " OWNER_TABLE_FAMILY " %s", a->alias);
+		break;
+	case ACT_LINK_GONE:
+		snprintf(buf, len, "- link %s (with namespace '%s')", x, a->peer_ns);
 		break;
 	}
 }

@@ -20,6 +20,8 @@ enum phase {
 	PH_SYSCTL,
 	PH_FW,
 	PH_NS_DEL,
+	PH_GONE,     /* host ends of veths whose namespace was deleted: wait for them */
+	PH_LATE_DEL, /* down: the remaining host links, once the bridges have no ports */
 	PH_COUNT,
 };
 

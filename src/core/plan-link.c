@@ -94,6 +94,16 @@ static void delete_link(struct builder *b, const char *ns, const struct ns_link 
 		return;
 	d.recreate = recreate;
 	plan_mark_deleted(b, ns, l->name);
+	if (!b->want) {
+		/*
+		 * down: nothing is rolled back, so no restore list; and the links
+		 * go after the namespaces, when the bridges have lost their ports.
+		 */
+		if (strcmp(l->kind, "veth") == 0 && l->peer_resolved)
+			plan_mark_deleted(b, l->peer_in_host ? "" : l->peer_netns, l->peer_name);
+		plan_emit(b, PH_LATE_DEL, &d);
+		return;
+	}
 	if (strcmp(l->kind, "veth") == 0 && l->peer_resolved) {
 		const char *pns = l->peer_in_host ? "" : l->peer_netns;
 		const struct netstate *pst = plan_place(b, pns);
@@ -235,6 +245,15 @@ static const struct ns_link *existing(struct builder *b, const char *ns, const c
 	return l;
 }
 
+/* Whether a link gets an IPv6 address: the others are made without IPv6 (see apply). */
+static bool wants_ipv6(const struct topology_addr *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].prefix.addr.family == AF_INET6)
+			return true;
+	return false;
+}
+
 static int plan_bridges(struct builder *b)
 {
 	for (size_t i = 0; i < b->want->n_bridges; i++) {
@@ -253,6 +272,7 @@ static int plan_bridges(struct builder *b)
 		if (!l) {
 			a = plan_act(ACT_BRIDGE_ADD, "", br->name);
 			a.mtu = br->mtu;
+			a.no_ipv6 = !wants_ipv6(br->addrs, br->n_addrs);
 			snprintf(a.alias, sizeof(a.alias), "%s", b->alias);
 			plan_emit(b, PH_CREATE, &a);
 		}
@@ -276,10 +296,19 @@ static bool peers_are(const struct ns_link *l, const char *peer_ns, const char *
  * other's peer, else whatever of ours holds the names is deleted and the pair
  * made anew. Returns the kept ends in *l1 and *l2 (NULL when created).
  */
-static int plan_pair(struct builder *b, const char *ns1, const char *n1, unsigned mtu1,
-		     const uint8_t *mac1, const char *ns2, const char *n2, unsigned mtu2,
-		     const uint8_t *mac2, const struct ns_link **l1, const struct ns_link **l2)
+struct pair_end {
+	const char *ns, *name;
+	unsigned mtu;
+	const uint8_t *mac; /* NULL: the kernel's */
+	bool ipv6;	    /* it gets an IPv6 address */
+};
+
+static int plan_pair(struct builder *b, const struct pair_end *e1, const struct pair_end *e2,
+		     const struct ns_link **l1, const struct ns_link **l2)
 {
+	const char *ns1 = e1->ns, *n1 = e1->name, *ns2 = e2->ns, *n2 = e2->name;
+	const uint8_t *mac1 = e1->mac, *mac2 = e2->mac;
+	unsigned mtu1 = e1->mtu, mtu2 = e2->mtu;
 	struct action a;
 	int r;
 
@@ -302,6 +331,8 @@ static int plan_pair(struct builder *b, const char *ns1, const char *n1, unsigne
 	snprintf(a.alias, sizeof(a.alias), "%s", b->alias);
 	a.mtu = mtu1;
 	a.peer_mtu = mtu2;
+	a.no_ipv6 = !e1->ipv6;
+	a.peer_no_ipv6 = !e2->ipv6;
 	if (mac1) {
 		a.has_mac = true;
 		memcpy(a.mac, mac1, MAC_LEN);
@@ -322,9 +353,15 @@ static int plan_iface(struct builder *b, const struct topology_ns *ns,
 	int r;
 
 	if (ifc->link == TOPOLOGY_LINK_BRIDGE) {
-		/* The host end takes the interface's MTU: a smaller one would drop frames. */
-		r = plan_pair(b, "", ifc->host_end, ifc->mtu, NULL, ns->name, ifc->name, ifc->mtu,
-			      mac, &l1, &l2);
+		/*
+		 * The host end takes the interface's MTU (a smaller one would drop
+		 * frames); a bridge port, it has an address of neither family.
+		 */
+		struct pair_end host = {"", ifc->host_end, ifc->mtu, NULL, false};
+		struct pair_end inside = {ns->name, ifc->name, ifc->mtu, mac,
+					  wants_ipv6(ifc->addrs, ifc->n_addrs)};
+
+		r = plan_pair(b, &host, &inside, &l1, &l2);
 		if (r < 0)
 			return r;
 		converge_link(b, "", ifc->host_end, l1, ifc->mtu, NULL, ifc->bridge);
@@ -342,8 +379,13 @@ static int plan_iface(struct builder *b, const struct topology_ns *ns,
 		/* A cable declared on both sides is made once, from its smaller end. */
 		if (p && (order > 0 || (order == 0 && strcmp(ifc->name, p->name) > 0)))
 			return 0;
-		r = plan_pair(b, ns->name, ifc->name, ifc->mtu, mac, pns->name, ifc->peer_iface,
-			      p ? p->mtu : 0, p && p->has_mac ? p->mac : NULL, &l1, &l2);
+		struct pair_end e1 = {ns->name, ifc->name, ifc->mtu, mac,
+				      wants_ipv6(ifc->addrs, ifc->n_addrs)};
+		struct pair_end e2 = {pns->name, ifc->peer_iface, p ? p->mtu : 0,
+				      p && p->has_mac ? p->mac : NULL,
+				      p && wants_ipv6(p->addrs, p->n_addrs)};
+
+		r = plan_pair(b, &e1, &e2, &l1, &l2);
 		if (r < 0)
 			return r;
 		converge_link(b, ns->name, ifc->name, l1, ifc->mtu, mac, NULL);
@@ -419,20 +461,40 @@ static void plan_routes(struct builder *b, const struct topology_ns *ns)
 	}
 }
 
-static bool wanted_host_link(const struct builder *b, const char *name)
+static int cmp_name(const void *x, const void *y)
 {
-	if (!b->want)
-		return false;
-	if (topology_bridge_find(b->want, name))
-		return true;
-	for (size_t i = 0; i < b->want->n_namespaces; i++)
-		for (size_t k = 0; k < b->want->namespaces[i].n_ifaces; k++) {
-			const struct topology_iface *ifc = &b->want->namespaces[i].ifaces[k];
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
 
-			if (ifc->link == TOPOLOGY_LINK_BRIDGE && strcmp(ifc->host_end, name) == 0)
-				return true;
+/* The host links the topology wants (bridges, host ends), sorted; NULL when out of memory. */
+static const char **wanted_host_names(const struct topology *t, size_t *ret_n)
+{
+	size_t n = t->n_bridges;
+	const char **v;
+
+	for (size_t i = 0; i < t->n_namespaces; i++)
+		n += t->namespaces[i].n_ifaces;
+	v = malloc((n ? n : 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	n = 0;
+	for (size_t i = 0; i < t->n_bridges; i++)
+		v[n++] = t->bridges[i].name;
+	for (size_t i = 0; i < t->n_namespaces; i++)
+		for (size_t k = 0; k < t->namespaces[i].n_ifaces; k++) {
+			const struct topology_iface *ifc = &t->namespaces[i].ifaces[k];
+
+			if (ifc->link == TOPOLOGY_LINK_BRIDGE)
+				v[n++] = ifc->host_end;
 		}
-	return false;
+	qsort(v, n, sizeof(*v), cmp_name);
+	*ret_n = n;
+	return v;
+}
+
+static bool wanted_host_link(const char **wanted, size_t n, const char *name)
+{
+	return wanted && bsearch(&name, wanted, n, sizeof(*wanted), cmp_name);
 }
 
 static bool wanted_ns_link(const struct builder *b, const char *ns, const char *name)
@@ -456,14 +518,53 @@ static bool wanted_ns_link(const struct builder *b, const char *ns, const char *
 	return false;
 }
 
+/* Whether the planner deletes the namespace ns (ours, and not wanted). */
+static bool ns_going(const struct builder *b, const char *ns)
+{
+	const struct world_ns *w = ns[0] ? world_ns_find(b->have, ns) : NULL;
+
+	return w && w->marked && strcmp(w->owner, b->topo) == 0 &&
+	       !(b->want && topology_ns_find(b->want, ns));
+}
+
+/*
+ * A host end whose peer lives in a namespace being deleted goes with it: the
+ * kernel removes both ends when it frees the namespace, all namespaces in one
+ * batch, where deleting the links one by one waits for RCU each time (~25 ms).
+ * The plan only waits for it to be gone, so its name is free when we return.
+ */
+static void host_link_gone(struct builder *b, const struct ns_link *l)
+{
+	struct action a = plan_act(ACT_LINK_GONE, "", l->name);
+
+	plan_mark_deleted(b, "", l->name);
+	plan_mark_deleted(b, l->peer_netns, l->peer_name);
+	snprintf(a.peer_ns, sizeof(a.peer_ns), "%s", l->peer_netns);
+	snprintf(a.peer, sizeof(a.peer), "%s", l->peer_name);
+	a.value = l->ifindex;
+	plan_emit(b, PH_GONE, &a);
+}
+
 /* Links of ours that the topology no longer wants, on the host and in kept namespaces. */
-static void plan_unwanted_links(struct builder *b)
+static int plan_unwanted_links(struct builder *b)
 {
 	const struct netstate *host = b->have->host;
+	_cleanup_free_ const char **wanted = NULL;
+	size_t n_wanted = 0;
 
-	for (size_t i = 0; i < host->n_links; i++)
-		if (plan_owned_at(b, "", &host->links[i]) && !wanted_host_link(b, host->links[i].name))
-			delete_link(b, "", &host->links[i], false);
+	if (b->want && !(wanted = wanted_host_names(b->want, &n_wanted)))
+		return error_set(b->err, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < host->n_links; i++) {
+		const struct ns_link *l = &host->links[i];
+
+		if (!plan_owned_at(b, "", l) || wanted_host_link(wanted, n_wanted, l->name))
+			continue;
+		if (strcmp(l->kind, "veth") == 0 && l->peer_resolved && !l->peer_in_host &&
+		    ns_going(b, l->peer_netns))
+			host_link_gone(b, l);
+		else
+			delete_link(b, "", l, false);
+	}
 	for (size_t n = 0; b->want && n < b->have->n_ns; n++) {
 		const struct world_ns *w = &b->have->ns[n];
 
@@ -478,6 +579,7 @@ static void plan_unwanted_links(struct builder *b)
 				delete_link(b, w->name, l, false);
 		}
 	}
+	return 0;
 }
 
 int plan_links(struct builder *b)
@@ -485,9 +587,9 @@ int plan_links(struct builder *b)
 	int r;
 
 	/* Deletions of unwanted links first: they may free names wanted below. */
-	plan_unwanted_links(b);
-	if (!b->want)
-		return 0;
+	r = plan_unwanted_links(b);
+	if (r < 0 || !b->want)
+		return r;
 	r = plan_bridges(b);
 	for (size_t i = 0; r >= 0 && i < b->want->n_namespaces; i++) {
 		const struct topology_ns *ns = &b->want->namespaces[i];

@@ -36,13 +36,17 @@ void action_clear(struct action *a)
 
 struct action *plan_append(struct action **v, size_t *n, const struct action *a)
 {
-	struct action *nv = realloc(*v, (*n + 1) * sizeof(**v));
 	struct action *dst;
 
-	if (!nv)
-		return NULL;
-	*v = nv;
-	dst = &nv[*n];
+	/* Capacity is implicit: 8, then doubled when the count reaches a power of two. */
+	if (*n == 0 || (*n >= 8 && (*n & (*n - 1)) == 0)) {
+		struct action *nv = realloc(*v, (*n ? *n * 2 : 8) * sizeof(**v));
+
+		if (!nv)
+			return NULL;
+		*v = nv;
+	}
+	dst = &(*v)[*n];
 	*dst = *a;
 	dst->restore = NULL;
 	dst->n_restore = 0;
@@ -111,9 +115,19 @@ void world_free(struct world *w)
 
 struct world_ns *world_ns_find(const struct world *w, const char *name)
 {
-	for (size_t i = 0; i < w->n_ns; i++)
-		if (strcmp(w->ns[i].name, name) == 0)
-			return &w->ns[i];
+	size_t lo = 0, hi = w->n_ns;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int d = strcmp(w->ns[mid].name, name);
+
+		if (d == 0)
+			return &w->ns[mid];
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 

@@ -41,7 +41,7 @@ void world_claims_clear(struct world_claims *c);
 /* What the kernel holds that matters to one topology. */
 struct world {
 	struct netstate *host;
-	struct world_ns *ns; /* every named namespace the topology wants or owns */
+	struct world_ns *ns; /* every named namespace the topology wants or owns, by name */
 	size_t n_ns;
 	bool fw_exists;
 	char fw_comment[256];
@@ -67,6 +67,7 @@ enum action_type {
 	ACT_FORWARDING,	  /* host net.ipv4.ip_forward = value */
 	ACT_FW_APPLY,	  /* replace the topology's nft table with script */
 	ACT_FW_DEL,	  /* delete the topology's nft table */
+	ACT_LINK_GONE,	  /* host link name (ifindex value) goes with namespace peer_ns: wait */
 };
 
 struct plan_route {
@@ -85,6 +86,7 @@ struct action {
 	char alias[OWNER_ALIAS_MAX];
 	unsigned mtu, peer_mtu;
 	bool has_mac, peer_has_mac;
+	bool no_ipv6, peer_no_ipv6; /* created without IPv6: it gets no IPv6 address */
 	uint8_t mac[MAC_LEN], peer_mac[MAC_LEN];
 	struct inet_prefix prefix;
 	struct plan_route route;
@@ -117,7 +119,10 @@ static inline void plan_freep(struct plan **p)
 	plan_free(*p);
 }
 
-/* Appends a copy of a (restore list and script duplicated); NULL on ENOMEM. */
+/*
+ * Appends a copy of a (restore list and script duplicated); NULL on ENOMEM.
+ * *v must only ever have grown by plan_append: its capacity is implied by *n.
+ */
 struct action *plan_append(struct action **v, size_t *n, const struct action *a);
 void action_clear(struct action *a);
 

@@ -137,6 +137,59 @@ static int check_keys(struct loader *l, const struct topology_ynode *map, const 
  * Keys of a mapping keyed by object names: counted against the cap first, so
  * the quadratic duplicate search stays bounded.
  */
+static int cmp_pos(const struct topology_ynode *a, const struct topology_ynode *b)
+{
+	if (a->pos.line != b->pos.line)
+		return a->pos.line < b->pos.line ? -1 : 1;
+	return (a->pos.col > b->pos.col) - (a->pos.col < b->pos.col);
+}
+
+static int cmp_key(const void *x, const void *y)
+{
+	const struct topology_ynode *const *a = x, *const *b = y;
+	int d = strcmp((*a)->str, (*b)->str);
+
+	/* Equal keys in file order. */
+	return d ? d : cmp_pos(*a, *b);
+}
+
+/*
+ * The first key (in file order) that repeats an earlier one, reported with
+ * where that one is. Sorted, not compared pairwise: a map of 4096 namespaces
+ * would take 8 million comparisons.
+ */
+static int check_duplicates(struct loader *l, const struct topology_ynode *map, const char *key)
+{
+	_cleanup_free_ const struct topology_ynode **v = NULL;
+	const struct topology_ynode *dup = NULL, *first = NULL;
+	size_t n = map->n_kids / 2;
+	char k[KEY_MAX];
+
+	if (n < 2)
+		return 0;
+	v = malloc(n * sizeof(*v));
+	if (!v)
+		return error_set(l->err, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		v[i] = map->kids[2 * i];
+	qsort(v, n, sizeof(*v), cmp_key);
+	for (size_t i = 1; i < n; i++) {
+		if (strcmp(v[i]->str, v[i - 1]->str) != 0)
+			continue;
+		/* v[i] is the second of its run: compare with the best so far. */
+		if (i >= 2 && strcmp(v[i - 2]->str, v[i]->str) == 0)
+			continue;
+		if (!dup || cmp_pos(v[i], dup) < 0) {
+			dup = v[i];
+			first = v[i - 1];
+		}
+	}
+	if (!dup)
+		return 0;
+	key_join(k, key, dup->str);
+	return fail(l, dup, k, "duplicate key (first at %u:%u)", first->pos.line, first->pos.col);
+}
+
 static int check_names(struct loader *l, const struct topology_ynode *map, const char *key,
 		       const char *what, size_t max)
 {
@@ -148,14 +201,7 @@ static int check_names(struct loader *l, const struct topology_ynode *map, const
 		key_join(k, key, kn->str);
 		return fail(l, kn, k, "too many %s (at most %zu)", what, max);
 	}
-	for (size_t i = 2; i < map->n_kids; i += 2)
-		for (size_t j = 0; j < i; j += 2)
-			if (strcmp(map->kids[i]->str, map->kids[j]->str) == 0) {
-				key_join(k, key, map->kids[i]->str);
-				return fail(l, map->kids[i], k, "duplicate key (first at %u:%u)",
-					    map->kids[j]->pos.line, map->kids[j]->pos.col);
-			}
-	return 0;
+	return check_duplicates(l, map, key);
 }
 
 static const struct topology_ynode *map_get(const struct topology_ynode *map, const char *name)

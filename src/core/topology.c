@@ -352,6 +352,8 @@ int topology_parse(const char *file, const char *buf, size_t len, struct topolog
 	r = topology_load(file, root, t, err);
 	if (r < 0)
 		return r;
+	if (topology_index(t) < 0)
+		return error_set(err, -ENOMEM, "out of memory");
 	r = topology_check(file, t, err);
 	if (r < 0)
 		return r;
@@ -371,14 +373,55 @@ void topology_free(struct topology *t)
 	free(t->bridges);
 	free(t->forwards);
 	free(t->checks);
+	free(t->ns_by_name);
 	free(t);
+}
+
+static const struct topology *sort_ctx; /* qsort has no context argument */
+
+static int cmp_ns_index(const void *x, const void *y)
+{
+	return strcmp(sort_ctx->namespaces[*(const size_t *)x].name,
+		      sort_ctx->namespaces[*(const size_t *)y].name);
+}
+
+int topology_index(struct topology *t)
+{
+	free(t->ns_by_name);
+	t->ns_by_name = malloc((t->n_namespaces ? t->n_namespaces : 1) * sizeof(size_t));
+	if (!t->ns_by_name)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->n_namespaces; i++)
+		t->ns_by_name[i] = i;
+	sort_ctx = t;
+	qsort(t->ns_by_name, t->n_namespaces, sizeof(size_t), cmp_ns_index);
+	sort_ctx = NULL;
+	return 0;
 }
 
 struct topology_ns *topology_ns_find(const struct topology *t, const char *name)
 {
-	for (size_t i = 0; i < t->n_namespaces; i++)
-		if (strcmp(t->namespaces[i].name, name) == 0)
-			return &t->namespaces[i];
+	size_t lo = 0, hi = t->n_namespaces;
+
+	if (!t->ns_by_name) {
+		for (size_t i = 0; i < t->n_namespaces; i++)
+			if (strcmp(t->namespaces[i].name, name) == 0)
+				return &t->namespaces[i];
+		return NULL;
+	}
+	/* Planning 1000 namespaces asks this for each of them, several times. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		struct topology_ns *ns = &t->namespaces[t->ns_by_name[mid]];
+		int d = strcmp(ns->name, name);
+
+		if (d == 0)
+			return ns;
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 

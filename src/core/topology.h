@@ -169,6 +169,8 @@ struct topology {
 	size_t n_forwards;
 	struct topology_probe *checks;
 	size_t n_checks;
+	/* Indices of namespaces sorted by name, for topology_ns_find; NULL: look linearly. */
+	size_t *ns_by_name;
 };
 
 /*
@@ -186,6 +188,9 @@ static inline void topology_freep(struct topology **t)
 {
 	topology_free(*t);
 }
+
+/* Builds t->ns_by_name (topology_parse does); -ENOMEM. */
+int topology_index(struct topology *t);
 
 /* The namespace named name, or NULL. */
 struct topology_ns *topology_ns_find(const struct topology *t, const char *name);

@@ -24,10 +24,13 @@ struct undo_log {
 	struct action *v;
 	size_t n;
 	bool oom;
+	bool unused; /* nothing will be rolled back (down): skip what only the log needs */
 };
 
 static void undo_push(struct undo_log *u, const struct action *a)
 {
+	if (u->unused)
+		return;
 	if (!plan_append(&u->v, &u->n, a))
 		u->oom = true;
 }
@@ -100,16 +103,51 @@ static int do_veth(struct nsctx *c, const struct action *a, struct error *err,
 	 * second request. Until then the group (set at creation) says that
 	 * nsnet made the link: see core/owner.h.
 	 */
-	r = nl_link_set_alias(s, a->name, a->alias, err);
-	if (r >= 0)
-		r = nl_link_set_promote_secondaries(s, a->name, err);
+	r = nl_link_setup(s, a->name, a->alias, a->no_ipv6, err);
 	if (r < 0)
 		return r;
 	s = sock(c, a->peer_ns, NULL, err, &r);
 	if (!s)
 		return r;
-	r = nl_link_set_alias(s, a->peer, a->alias, err);
-	return r < 0 ? r : nl_link_set_promote_secondaries(s, a->peer, err);
+	return nl_link_setup(s, a->peer, a->alias, a->peer_no_ipv6, err);
+}
+
+/*
+ * The index of the last master looked up: a bridge of 1000 ports is looked up
+ * once, not for each port. Forgotten when a link of its name is created or
+ * deleted (the name may then stand for another link).
+ */
+static struct {
+	char ns[NETNS_NAME_MAX + 1];
+	char name[IFNAME_MAX + 1];
+	int index; /* 0: none known */
+} master_memo;
+
+static void master_memo_forget(const char *ns, const char *name)
+{
+	if (strcmp(master_memo.ns, ns) == 0 &&
+	    (strcmp(master_memo.name, name) == 0 || !name[0]))
+		master_memo.index = 0;
+}
+
+static int set_master(struct nl_sock *s, const struct action *a, struct error *err)
+{
+	int r;
+
+	if (!a->master[0])
+		return nl_link_set_master(s, a->name, NULL, err);
+	if (!master_memo.index || strcmp(master_memo.ns, a->ns) != 0 ||
+	    strcmp(master_memo.name, a->master) != 0) {
+		master_memo.index = 0;
+		r = nl_link_index(s, a->master, &master_memo.index, err);
+		if (r < 0) {
+			master_memo.index = 0;
+			return error_prefix(err, "link '%s': set master", a->name);
+		}
+		snprintf(master_memo.ns, sizeof(master_memo.ns), "%s", a->ns);
+		snprintf(master_memo.name, sizeof(master_memo.name), "%s", a->master);
+	}
+	return nl_link_set_master_index(s, a->name, a->master, master_memo.index, err);
 }
 
 static int do_route(struct nl_sock *s, const struct action *a, bool add, struct error *err)
@@ -165,11 +203,19 @@ static int run_action(struct nsctx *c, const struct action *a, struct undo_log *
 	int r = 0, old;
 	char *saved;
 
+	/* Whatever (re)creates or deletes a link may reuse or free a master's name. */
+	if (a->type == ACT_BRIDGE_ADD || a->type == ACT_VETH_ADD || a->type == ACT_LINK_DEL) {
+		master_memo_forget(a->ns, a->name);
+		if (a->type == ACT_VETH_ADD)
+			master_memo_forget(a->peer_ns, a->peer);
+	}
+	if (a->type == ACT_NS_ADD || a->type == ACT_NS_DEL)
+		master_memo_forget(a->ns, "");
 	switch (a->type) {
 	case ACT_NS_ADD:
 		r = state_pending_add(topo_of(a), PENDING_NS, a->ns, err);
 		if (r >= 0)
-			r = netns_add(a->ns, 0, a->alias, err);
+			r = nsctx_ns_add(c, a->ns, a->alias, err);
 		if (r >= 0)
 			undo_push_type(u, a, ACT_NS_DEL);
 		return r;
@@ -191,7 +237,8 @@ static int run_action(struct nsctx *c, const struct action *a, struct undo_log *
 		return r;
 	case ACT_FW_APPLY:
 	case ACT_FW_DEL:
-		saved = fw_saved(a->alias);
+		/* The listing of a table of 1000 forwards costs more than its replacement. */
+		saved = u->unused ? NULL : fw_saved(a->alias);
 		if (a->type == ACT_FW_APPLY) {
 			r = nft_apply(a->script, err);
 		} else {
@@ -224,9 +271,7 @@ static int run_action(struct nsctx *c, const struct action *a, struct undo_log *
 		if (r >= 0)
 			undo_push_type(u, a, ACT_LINK_DEL);
 		if (r >= 0)
-			r = nl_link_set_alias(s, a->name, a->alias, err);
-		if (r >= 0)
-			r = nl_link_set_promote_secondaries(s, a->name, err);
+			r = nl_link_setup(s, a->name, a->alias, a->no_ipv6, err);
 		return r;
 	}
 	case ACT_VETH_ADD:
@@ -238,7 +283,7 @@ static int run_action(struct nsctx *c, const struct action *a, struct undo_log *
 			return 0; /* gone already (with its peer, or by hand) */
 		break;
 	case ACT_LINK_MASTER:
-		r = nl_link_set_master(s, a->name, a->master[0] ? a->master : NULL, err);
+		r = set_master(s, a, err);
 		break;
 	case ACT_LINK_MTU:
 		r = nl_link_set_mtu(s, a->name, a->mtu, err);
@@ -270,7 +315,7 @@ static int run_action(struct nsctx *c, const struct action *a, struct undo_log *
 			undo_push_type(u, a,
 				       a->type == ACT_ROUTE_ADD ? ACT_ROUTE_DEL : ACT_ROUTE_ADD);
 		return r;
-	default:
+	default: /* ACT_LINK_GONE is never undone, and apply_plan waits for it */
 		return error_set(err, -EINVAL, "unknown action %d", a->type);
 	}
 	/*
@@ -303,21 +348,122 @@ static void rollback(struct nsctx *c, struct undo_log *u, struct apply_report *r
 	}
 }
 
+/* Namespaces whose delete failed this run: their host ends stay, so no one waits for them. */
+struct ns_failed {
+	char (*names)[NETNS_NAME_MAX + 1];
+	size_t n;
+};
+
+static void ns_failed_add(struct ns_failed *f, const char *ns)
+{
+	char (*nv)[NETNS_NAME_MAX + 1] = realloc(f->names, (f->n + 1) * sizeof(*nv));
+
+	if (!nv)
+		return; /* then its host ends are waited for, and deleted after the wait */
+	f->names = nv;
+	snprintf(nv[f->n++], sizeof(*nv), "%s", ns);
+}
+
+static bool ns_failed_has(const struct ns_failed *f, const char *ns)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (strcmp(f->names[i], ns) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Idle time after which host ends still there are deleted by hand: something
+ * (a process inside) keeps their namespace alive. The kernel frees a batch
+ * of 1000 namespaces in about half a second.
+ */
+#define GONE_IDLE_MS 5000
+
+/*
+ * The run of ACT_LINK_GONE actions v[0..n): one wait for all of them. A link
+ * still there afterwards is deleted directly; res[i] is each one's result.
+ */
+static void wait_gone(struct nsctx *c, const struct action *v, size_t n,
+		      const struct ns_failed *failed, int *res, struct error *errs)
+{
+	_cleanup_free_ int *index = calloc(n, sizeof(*index));
+	_cleanup_free_ bool *gone = calloc(n, sizeof(*gone));
+	struct nl_sock *s;
+	size_t k = 0;
+	int r;
+
+	s = sock(c, "", NULL, &errs[0], &r);
+	if (s && (!index || !gone))
+		r = error_set(&errs[0], -ENOMEM, "out of memory");
+	if (r < 0) {
+		for (size_t i = 0; i < n; i++) {
+			res[i] = r;
+			errs[i] = errs[0];
+		}
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!ns_failed_has(failed, v[i].peer_ns))
+			index[k++] = v[i].value;
+	r = nl_links_wait_gone(s, index, gone, k, GONE_IDLE_MS, &errs[0]);
+	if (r < 0)
+		memset(gone, 0, n * sizeof(*gone)); /* then delete them one by one */
+	k = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool went = !ns_failed_has(failed, v[i].peer_ns) && gone[k++];
+
+		res[i] = went ? 0 : nl_link_del(s, v[i].name, &errs[i]);
+		if (res[i] == -ENODEV)
+			res[i] = 0;
+	}
+}
+
 int apply_plan(struct nsctx *c, const struct plan *p, bool stop_on_error,
 	       apply_progress_fn progress, void *data, struct apply_report *rep,
 	       struct error *err)
 {
-	struct undo_log u = {0};
+	struct ns_failed failed = {0};
+	struct undo_log u = {.unused = !stop_on_error};
+	_cleanup_free_ int *gone_res = NULL;
+	_cleanup_free_ struct error *gone_err = NULL;
+	size_t gone_start = 0, gone_end = 0;
 	int first = 0;
 
 	memset(rep, 0, sizeof(*rep));
+	master_memo.index = 0;
 	for (size_t i = 0; i < p->n; i++) {
 		struct error e = {0};
 		int r;
 
 		if (progress)
 			progress(&p->v[i], data);
-		r = run_action(c, &p->v[i], &u, &e);
+		if (p->v[i].type == ACT_LINK_GONE) {
+			/* The whole run of them at its first: one wait. */
+			if (i >= gone_end) {
+				gone_start = i;
+				for (gone_end = i; gone_end < p->n &&
+						   p->v[gone_end].type == ACT_LINK_GONE;
+				     gone_end++)
+					;
+				free(gone_res);
+				free(gone_err);
+				gone_res = calloc(gone_end - i, sizeof(*gone_res));
+				gone_err = calloc(gone_end - i, sizeof(*gone_err));
+				if (gone_res && gone_err)
+					wait_gone(c, &p->v[i], gone_end - i, &failed, gone_res,
+						  gone_err);
+			}
+			if (gone_res && gone_err) {
+				r = gone_res[i - gone_start];
+				e = gone_err[i - gone_start];
+			} else {
+				r = error_set(&e, -ENOMEM, "out of memory");
+			}
+		} else {
+			r = run_action(c, &p->v[i], &u, &e);
+		}
+		if (r < 0 && p->v[i].type == ACT_NS_DEL)
+			ns_failed_add(&failed, p->v[i].ns);
 		if (r >= 0 && u.oom)
 			r = error_set(&e, -ENOMEM, "out of memory (undo log)");
 		if (r >= 0) {
@@ -342,5 +488,6 @@ int apply_plan(struct nsctx *c, const struct plan *p, bool stop_on_error,
 	for (size_t k = 0; k < u.n; k++)
 		action_clear(&u.v[k]);
 	free(u.v);
+	free(failed.names);
 	return first;
 }

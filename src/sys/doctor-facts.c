@@ -109,7 +109,8 @@ int doctor_facts_gather(struct nsctx *c, struct doctor_topo *topos, size_t n,
 		return error_set(err, -ENOMEM, "out of memory");
 	r = nsctx_get(c, "", &s, NULL, err);
 	if (r >= 0)
-		r = nl_observe(s, f->host, err);
+		r = nl_observe(s, f->host, NL_OBSERVE_LINKS | NL_OBSERVE_ADDRS | NL_OBSERVE_ROUTES,
+			       err);
 	if (r < 0)
 		return error_prefix(err, "host");
 	r = gather_rp_filter(f, err);

@@ -37,19 +37,22 @@
 #include "nl.h"
 #include "rtnl.h"
 
-int netns_enter(int fd, int *ret_saved, struct error *err)
+int netns_enter(int fd, int home_fd, int *ret_saved, struct error *err)
 {
-	_cleanup_close_ int saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int saved = -1;
 
-	if (saved < 0)
-		return error_errno(err, -errno, "open /proc/thread-self/ns/net");
+	if (home_fd < 0) {
+		saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (saved < 0)
+			return error_errno(err, -errno, "open /proc/thread-self/ns/net");
+	}
 	if (setns(fd, CLONE_NEWNET) < 0)
 		return error_errno(err, -errno, "setns");
-	*ret_saved = TAKE_FD(saved);
+	*ret_saved = home_fd < 0 ? TAKE_FD(saved) : home_fd;
 	return 0;
 }
 
-void netns_leave(int saved)
+void netns_leave(int saved, int home_fd)
 {
 	/*
 	 * Failing to return would leave every later kernel call of this
@@ -57,7 +60,8 @@ void netns_leave(int saved)
 	 */
 	if (setns(saved, CLONE_NEWNET) < 0)
 		abort();
-	close(saved);
+	if (saved != home_fd)
+		close(saved);
 }
 
 static bool fd_is_nsfs(int fd)
@@ -132,6 +136,22 @@ static int entry_open(int dirfd, const char *name, int flags, const char *verb, 
 	return 0;
 }
 
+int netns_dir_open(int *ret_fd, struct error *err)
+{
+	int r = run_dir_open(ret_fd, err);
+
+	if (r == -ENOENT)
+		return error_set(err, -ENOENT, NETNS_RUN_DIR " does not exist");
+	return r;
+}
+
+int netns_open_at(int dirfd, const char *name, int *ret_fd, struct error *err)
+{
+	int r = name_netns_check(name, err);
+
+	return r < 0 ? r : entry_open(dirfd, name, O_RDONLY, "use", ret_fd, err);
+}
+
 int netns_open(const char *name, int *ret_fd, struct error *err)
 {
 	_cleanup_close_ int dirfd = -1;
@@ -170,9 +190,16 @@ static int run_dir_make_shared_locked(struct error *err)
  */
 static int run_dir_make_shared(struct error *err)
 {
-	_cleanup_close_ int fd = open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* Once per process: an `up` of 1000 namespaces need not redo it 1000 times. */
+	static bool done;
+	_cleanup_close_ int fd = -1;
 	int r;
 
+	if (done)
+		return 0;
+	if (mkdir(NETNS_RUN_DIR, 0755) < 0 && errno != EEXIST)
+		return error_errno(err, -errno, "mkdir " NETNS_RUN_DIR);
+	fd = open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return error_errno(err, -errno, "open " NETNS_RUN_DIR);
 	while (flock(fd, LOCK_EX) < 0)
@@ -180,10 +207,12 @@ static int run_dir_make_shared(struct error *err)
 			return error_errno(err, -errno, "lock " NETNS_RUN_DIR);
 	r = run_dir_make_shared_locked(err);
 	(void)flock(fd, LOCK_UN);
+	done = r >= 0;
 	return r;
 }
 
-static int loopback_setup(bool up, const char *alias, struct error *err)
+/* lo's mark and state, through a socket of the new namespace, kept if ret_s asks for it. */
+static int loopback_setup(bool up, const char *alias, struct nl_sock **ret_s, struct error *err)
 {
 	_cleanup_nl_sock_ struct nl_sock *s = NULL;
 	int r;
@@ -191,38 +220,52 @@ static int loopback_setup(bool up, const char *alias, struct error *err)
 	r = nl_sock_open(&s, err);
 	if (r < 0)
 		return r;
-	if (alias) {
+	if (alias && up)
+		r = nl_link_set_alias_up(s, "lo", alias, err);
+	else if (alias)
 		r = nl_link_set_alias(s, "lo", alias, err);
-		if (r < 0)
-			return r;
-	}
-	return up ? nl_link_set_up(s, "lo", true, err) : 0;
+	else if (up)
+		r = nl_link_set_up(s, "lo", true, err);
+	if (r >= 0 && ret_s)
+		*ret_s = TAKE_PTR(s);
+	return r;
 }
 
 /*
  * In a new network namespace of this thread, binds it onto the file behind
- * fd, and returns to where the thread was. Leaves no namespace behind on error.
+ * fd, and returns to where the thread was (home_fd, or the thread's namespace
+ * when -1). Leaves no namespace behind on error.
  */
 static int create_and_bind(const char *name, int fd, unsigned flags, const char *lo_alias,
-			   struct error *err)
+			   int home_fd, struct netns_handles *ret, struct error *err)
 {
-	_cleanup_close_ int saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int saved = -1, nsfd = -1;
+	_cleanup_nl_sock_ struct nl_sock *s = NULL;
 	char target[64];
 	int r = 0;
 
-	if (saved < 0)
-		return error_errno(err, -errno, "open /proc/thread-self/ns/net");
+	if (home_fd < 0) {
+		saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (saved < 0)
+			return error_errno(err, -errno, "open /proc/thread-self/ns/net");
+	}
 	if (unshare(CLONE_NEWNET) < 0)
 		return error_errno(err, -errno, "namespace '%s': unshare", name);
 	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
-	r = loopback_setup(!(flags & NETNS_ADD_NO_LOOPBACK), lo_alias, err);
+	r = loopback_setup(!(flags & NETNS_ADD_NO_LOOPBACK), lo_alias, ret ? &s : NULL, err);
 	if (r < 0)
 		error_prefix(err, "namespace '%s'", name);
+	else if (ret && (nsfd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)) < 0)
+		r = error_errno(err, -errno, "namespace '%s': open", name);
 	else if (mount("/proc/thread-self/ns/net", target, "none", MS_BIND, NULL) < 0)
 		r = error_errno(err, -errno, "namespace '%s': bind-mount onto " NETNS_RUN_DIR "/%s",
 				name, name);
-	if (setns(saved, CLONE_NEWNET) < 0)
+	if (setns(home_fd >= 0 ? home_fd : saved, CLONE_NEWNET) < 0)
 		abort(); /* see netns_leave() */
+	if (r >= 0 && ret) {
+		ret->sock = TAKE_PTR(s);
+		ret->fd = TAKE_FD(nsfd);
+	}
 	return r;
 }
 
@@ -254,14 +297,18 @@ static int explain_existing(int dirfd, const char *name, struct error *err)
 
 int netns_add(const char *name, unsigned flags, const char *lo_alias, struct error *err)
 {
+	return netns_add_open(name, flags, lo_alias, -1, NULL, err);
+}
+
+int netns_add_open(const char *name, unsigned flags, const char *lo_alias, int home_fd,
+		   struct netns_handles *ret, struct error *err)
+{
 	_cleanup_close_ int dirfd = -1, fd = -1;
 	int r;
 
 	r = name_netns_check(name, err);
 	if (r < 0)
 		return r;
-	if (mkdir(NETNS_RUN_DIR, 0755) < 0 && errno != EEXIST)
-		return error_errno(err, -errno, "mkdir " NETNS_RUN_DIR);
 	r = run_dir_make_shared(err);
 	if (r < 0)
 		return r;
@@ -281,7 +328,7 @@ int netns_add(const char *name, unsigned flags, const char *lo_alias, struct err
 	}
 	r = fault_before("namespace add", err);
 	if (r >= 0)
-		r = create_and_bind(name, fd, flags, lo_alias, err);
+		r = create_and_bind(name, fd, flags, lo_alias, home_fd, ret, err);
 	if (r < 0) {
 		(void)unlinkat(dirfd, name, 0);
 		return r;
@@ -374,7 +421,7 @@ static int cmp_entry(const void *a, const void *b)
 	return strcmp(((const struct netns_entry *)a)->name, ((const struct netns_entry *)b)->name);
 }
 
-int netns_list(struct netns_entry **ret, size_t *ret_n, struct error *err)
+static int list(bool probe, struct netns_entry **ret, size_t *ret_n, struct error *err)
 {
 	_cleanup_free_ struct netns_entry *v = NULL;
 	_cleanup_close_ int dfd = -1;
@@ -413,9 +460,11 @@ int netns_list(struct netns_entry **ret, size_t *ret_n, struct error *err)
 			v = nv;
 		}
 		memcpy(v[n].name, de->d_name, len + 1);
-		fd = openat(dirfd(d), de->d_name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		v[n].valid = fd >= 0 && fd_is_nsfs(fd) &&
-			     name_netns_check(de->d_name, NULL) == 0;
+		v[n].valid = name_netns_check(de->d_name, NULL) == 0;
+		if (probe && v[n].valid) {
+			fd = openat(dirfd(d), de->d_name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+			v[n].valid = fd >= 0 && fd_is_nsfs(fd);
+		}
 		n++;
 	}
 	r = errno ? -errno : 0;
@@ -427,6 +476,16 @@ int netns_list(struct netns_entry **ret, size_t *ret_n, struct error *err)
 	*ret = TAKE_PTR(v);
 	*ret_n = n;
 	return 0;
+}
+
+int netns_list(struct netns_entry **ret, size_t *ret_n, struct error *err)
+{
+	return list(true, ret, ret_n, err);
+}
+
+int netns_list_names(struct netns_entry **ret, size_t *ret_n, struct error *err)
+{
+	return list(false, ret, ret_n, err);
 }
 
 /* /sys shows the devices of the namespace that mounted it: mount a fresh one. */

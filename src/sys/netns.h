@@ -22,6 +22,9 @@ enum {
 
 /* Opens the namespace NAME (O_RDONLY nsfs fd), refusing anything but a namespace mount. */
 int netns_open(const char *name, int *ret_fd, struct error *err);
+/* The same within an open /run/netns (netns_dir_open): for many namespaces in a row. */
+int netns_dir_open(int *ret_fd, struct error *err);
+int netns_open_at(int dirfd, const char *name, int *ret_fd, struct error *err);
 
 /*
  * Creates namespace NAME; -EEXIST if it exists. lo is brought up unless told
@@ -29,6 +32,21 @@ int netns_open(const char *name, int *ret_fd, struct error *err);
  * visible under /run/netns, so no one ever sees it unmarked.
  */
 int netns_add(const char *name, unsigned flags, const char *lo_alias, struct error *err);
+
+struct nl_sock;
+
+/* What netns_add_open hands over: a netlink socket in the new namespace, and its fd. */
+struct netns_handles {
+	struct nl_sock *sock;
+	int fd;
+};
+
+/*
+ * netns_add, which also returns (if ret) the handles a caller would open next,
+ * at no extra cost; home_fd: the thread's namespace if the caller holds it, or -1.
+ */
+int netns_add_open(const char *name, unsigned flags, const char *lo_alias, int home_fd,
+		   struct netns_handles *ret, struct error *err);
 
 /* Deletes namespace NAME; -ENOENT if there is none. */
 int netns_del(const char *name, struct error *err);
@@ -48,13 +66,20 @@ struct netns_entry {
 
 /* The entries of /run/netns, sorted by name; *ret is NULL when there are none. */
 int netns_list(struct netns_entry **ret, size_t *ret_n, struct error *err);
+/*
+ * The same without looking at each entry: valid only says the name is one
+ * nsnet accepts. For callers that open every entry anyway (netns_open refuses
+ * what is not a namespace, with -EEXIST).
+ */
+int netns_list_names(struct netns_entry **ret, size_t *ret_n, struct error *err);
 
 /*
  * Moves the calling thread into the namespace behind fd, saving where it was
- * in *ret_saved; netns_leave goes back. Used around socket creation.
+ * in *ret_saved; netns_leave goes back. Used around socket creation. home_fd:
+ * the thread's namespace when the caller holds it open already, else -1.
  */
-int netns_enter(int fd, int *ret_saved, struct error *err);
-void netns_leave(int saved);
+int netns_enter(int fd, int home_fd, int *ret_saved, struct error *err);
+void netns_leave(int saved, int home_fd);
 
 /*
  * Moves the process into namespace NAME the way `ip netns exec` prepares its

@@ -5,26 +5,75 @@
  * reads lie. Output and errors are buffered so nothing reaches the terminal.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <nftables/libnftables.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fault.h"
 #include "nft.h"
 
+/* More than libnftables holds open at once (its socket, a file it reads). */
+#define FD_RESERVED 16
+
+static struct {
+	unsigned users; /* nft_fd_reserve(true) calls not yet undone */
+	int fd[FD_RESERVED];
+	int n;
+} reserve;
+
+static void reserve_take(void)
+{
+	int base = open("/", O_PATH | O_CLOEXEC);
+
+	if (base < 0)
+		return; /* then libnftables takes its chances */
+	reserve.fd[reserve.n++] = base;
+	while (reserve.n < FD_RESERVED) {
+		int fd = fcntl(base, F_DUPFD_CLOEXEC, 0);
+
+		if (fd < 0)
+			break;
+		reserve.fd[reserve.n++] = fd;
+	}
+}
+
+static void reserve_drop(void)
+{
+	while (reserve.n > 0)
+		close(reserve.fd[--reserve.n]);
+}
+
+void nft_fd_reserve(bool on)
+{
+	if (on && reserve.users++ == 0)
+		reserve_take();
+	else if (!on && reserve.users && --reserve.users == 0)
+		reserve_drop();
+}
+
+/*
+ * The context, with the reserved descriptors handed over for its life: they
+ * are taken again when it is freed.
+ */
 static void nft_ctx_freep(struct nft_ctx **c)
 {
 	if (*c)
 		nft_ctx_free(*c);
+	if (reserve.users && !reserve.n)
+		reserve_take();
 }
 #define _cleanup_nft_ _cleanup_(nft_ctx_freep)
 
 static int ctx_new(unsigned flags, struct nft_ctx **ret, struct error *err)
 {
-	struct nft_ctx *c = nft_ctx_new(NFT_CTX_DEFAULT);
+	struct nft_ctx *c;
 
+	reserve_drop();
+	c = nft_ctx_new(NFT_CTX_DEFAULT);
 	if (!c)
 		return error_set(err, -ENOMEM, "nftables: cannot create a context");
 	nft_ctx_output_set_flags(c, flags);
@@ -85,7 +134,8 @@ int nft_table_comment(const char *family, const char *name, char *buf, size_t le
 	const char *out, *p;
 	int r;
 
-	r = ctx_new(0, &c, err);
+	/* Terse: without the elements of its maps (a port forward each), only the comment counts. */
+	r = ctx_new(NFT_CTX_OUTPUT_TERSE, &c, err);
 	if (r < 0)
 		return r;
 	snprintf(cmd, sizeof(cmd), "list table %s %s", family, name);

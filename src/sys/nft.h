@@ -56,4 +56,13 @@ int nft_chain_accepts(const char *family, const char *table, const char *chain,
 		      void (*fn)(bool out, const char *ifname, void *data), void *data,
 		      struct error *err);
 
+/*
+ * libnftables waits on its socket with select(), which aborts the process on
+ * a descriptor of 1024 or more (FD_SETSIZE), and takes the lowest free one. A
+ * run that holds a socket and an fd per namespace passes 1024 at 500
+ * namespaces: on (nesting counted) keeps the lowest free descriptors reserved,
+ * handed to libnftables for each of its calls; off gives them back.
+ */
+void nft_fd_reserve(bool on);
+
 #endif

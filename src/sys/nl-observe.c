@@ -291,28 +291,23 @@ static int dump_retrying(struct nl_sock *s, struct netstate *st,
 	}
 }
 
-static int dump_routes4(struct nl_sock *s, struct netstate *st, struct error *err)
+/* Every family in one dump; route_cb keeps IPv4 and IPv6. */
+static int dump_routes_all(struct nl_sock *s, struct netstate *st, struct error *err)
 {
-	return dump_routes(s, AF_INET, st, err);
+	return dump_routes(s, AF_UNSPEC, st, err);
 }
 
-static int dump_routes6(struct nl_sock *s, struct netstate *st, struct error *err)
+int nl_observe(struct nl_sock *s, struct netstate *st, unsigned what, struct error *err)
 {
-	return dump_routes(s, AF_INET6, st, err);
-}
+	int r = 0;
 
-int nl_observe(struct nl_sock *s, struct netstate *st, struct error *err)
-{
-	int r;
-
-	r = dump_retrying(s, st, dump_links, err);
-	if (r >= 0)
+	if (what & NL_OBSERVE_LINKS)
+		r = dump_retrying(s, st, dump_links, err);
+	if (r >= 0 && (what & NL_OBSERVE_ADDRS))
 		r = dump_retrying(s, st, dump_addrs, err);
-	if (r >= 0)
-		r = dump_retrying(s, st, dump_routes4, err);
-	if (r >= 0)
-		r = dump_retrying(s, st, dump_routes6, err);
-	if (r >= 0)
+	if (r >= 0 && (what & NL_OBSERVE_ROUTES))
+		r = dump_retrying(s, st, dump_routes_all, err);
+	if (r >= 0 && (what & NL_OBSERVE_NEIGHS))
 		r = dump_retrying(s, st, dump_neighs, err);
 	if (r < 0)
 		return r;

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,7 +169,8 @@ int nl_sock_open(struct nl_sock **ret, struct error *err)
 	return 0;
 }
 
-int nl_sock_open_ns(int netns_fd, const char *label, struct nl_sock **ret, struct error *err)
+int nl_sock_open_ns(int netns_fd, int home_fd, const char *label, struct nl_sock **ret,
+		    struct error *err)
 {
 	struct nl_sock *s = calloc(1, sizeof(*s));
 	int saved = -1;
@@ -178,19 +180,24 @@ int nl_sock_open_ns(int netns_fd, const char *label, struct nl_sock **ret, struc
 		return error_set(err, -ENOMEM, "out of memory");
 	snprintf(s->where, sizeof(s->where), " in '%s'", label);
 	/* A netlink socket stays bound to the namespace it was created in. */
-	r = netns_enter(netns_fd, &saved, err);
+	r = netns_enter(netns_fd, home_fd, &saved, err);
 	if (r < 0) {
 		nl_sock_free(s);
 		return error_prefix(err, "namespace '%s'", label);
 	}
 	r = sock_setup(s, err);
-	netns_leave(saved);
+	netns_leave(saved, home_fd);
 	if (r < 0) {
 		nl_sock_free(s);
 		return r;
 	}
 	*ret = s;
 	return 0;
+}
+
+void nl_sock_set_label(struct nl_sock *s, const char *label)
+{
+	snprintf(s->where, sizeof(s->where), " in '%s'", label);
 }
 
 void nl_sock_free(struct nl_sock *s)
@@ -272,16 +279,18 @@ static int send_msg(struct nl_sock *s, struct nl_msg *m, const char *what, struc
 
 /*
  * Reads replies to sequence number seq, feeding each to cb (if any), until
- * the ack or NLMSG_DONE.
+ * the ack or NLMSG_DONE; single: until the first reply (a get without ack).
  */
 static int receive(struct nl_sock *s, uint32_t seq, uint16_t type, mnl_cb_t cb, void *data,
-		   const char *what, struct error *err)
+		   bool single, const char *what, struct error *err)
 {
-	_cleanup_free_ char *buf = malloc(NL_RECV_MAX);
+	/*
+	 * One buffer for every receive of the thread (callbacks only parse, they
+	 * never send): a fresh 32 KiB per request cost a page fault or two.
+	 */
+	static _Thread_local char buf[NL_RECV_MAX] __attribute__((aligned(8)));
 	bool interrupted = false;
 
-	if (!buf)
-		return error_set(err, -ENOMEM, "out of memory");
 	for (;;) {
 		ssize_t n = mnl_socket_recvfrom(s->mnl, buf, NL_RECV_MAX);
 		const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
@@ -313,20 +322,23 @@ static int receive(struct nl_sock *s, uint32_t seq, uint16_t type, mnl_cb_t cb, 
 			if (cb && cb(nlh, data) < MNL_CB_OK)
 				return error_set(err, -EBADMSG, "%s%s: %s: bad reply", what,
 						 s->where, nl_msg_type_name(type));
+			if (single)
+				return 0;
 		}
 	}
 }
 
-static int request(struct nl_sock *s, struct nl_msg *m, mnl_cb_t cb, void *data,
+static int request(struct nl_sock *s, struct nl_msg *m, mnl_cb_t cb, void *data, bool ack,
 		   struct error *err, const char *what)
 {
 	int r;
 
-	m->nlh->nlmsg_flags |= NLM_F_ACK;
+	if (ack)
+		m->nlh->nlmsg_flags |= NLM_F_ACK;
 	r = send_msg(s, m, what, err);
 	if (r < 0)
 		return r;
-	return receive(s, m->nlh->nlmsg_seq, m->nlh->nlmsg_type, cb, data, what, err);
+	return receive(s, m->nlh->nlmsg_seq, m->nlh->nlmsg_type, cb, data, !ack, what, err);
 }
 
 /* Requests that change the kernel, as opposed to reading it. */
@@ -350,7 +362,7 @@ int nl_request(struct nl_sock *s, struct nl_msg *m, struct error *err, const cha
 		if (r < 0)
 			return r;
 	}
-	r = request(s, m, NULL, NULL, err, what);
+	r = request(s, m, NULL, NULL, true, err, what);
 	if (mutating(m->nlh->nlmsg_type))
 		fault_after();
 	return r;
@@ -359,7 +371,8 @@ int nl_request(struct nl_sock *s, struct nl_msg *m, struct error *err, const cha
 int nl_request_reply(struct nl_sock *s, struct nl_msg *m, mnl_cb_t cb, void *data,
 		     struct error *err, const char *what)
 {
-	return request(s, m, cb, data, err, what);
+	/* The reply or an error answers it: an ack would cost one more receive. */
+	return request(s, m, cb, data, false, err, what);
 }
 
 int nl_dump(struct nl_sock *s, struct nl_msg *m, mnl_cb_t cb, void *data, struct error *err,
@@ -371,5 +384,57 @@ int nl_dump(struct nl_sock *s, struct nl_msg *m, mnl_cb_t cb, void *data, struct
 	r = send_msg(s, m, what, err);
 	if (r < 0)
 		return r;
-	return receive(s, m->nlh->nlmsg_seq, m->nlh->nlmsg_type, cb, data, what, err);
+	return receive(s, m->nlh->nlmsg_seq, m->nlh->nlmsg_type, cb, data, false, what, err);
+}
+
+int nl_sock_subscribe(struct nl_sock *s, unsigned group, struct error *err)
+{
+	/* A burst of 1000 notifications of ~1 KiB overflows the default buffer. */
+	int size = 8 << 20;
+
+	if (setsockopt(mnl_socket_get_fd(s->mnl), SOL_SOCKET, SO_RCVBUFFORCE, &size,
+		       sizeof(size)) < 0)
+		(void)setsockopt(mnl_socket_get_fd(s->mnl), SOL_SOCKET, SO_RCVBUF, &size,
+				 sizeof(size));
+	if (mnl_socket_setsockopt(s->mnl, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group)) < 0)
+		return error_errno(err, -errno, "netlink subscribe%s", s->where);
+	return 0;
+}
+
+int nl_recv_events(struct nl_sock *s, int timeout_ms, mnl_cb_t cb, void *data,
+		   struct error *err)
+{
+	_cleanup_free_ char *buf = malloc(NL_RECV_MAX);
+	struct pollfd pfd = {.fd = mnl_socket_get_fd(s->mnl), .events = POLLIN};
+	int got = 0;
+
+	if (!buf)
+		return error_set(err, -ENOMEM, "out of memory");
+	for (;;) {
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+		ssize_t n;
+		int left, p;
+
+		p = poll(&pfd, 1, got ? 0 : timeout_ms);
+		if (p < 0 && errno == EINTR)
+			continue;
+		if (p < 0)
+			return error_errno(err, -errno, "netlink poll%s", s->where);
+		if (p == 0)
+			return got;
+		n = recv(pfd.fd, buf, NL_RECV_MAX, MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			if (errno == ENOBUFS)
+				return -ENOBUFS;
+			return error_errno(err, -errno, "netlink receive%s", s->where);
+		}
+		left = (int)n;
+		for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
+			if (cb(nlh, data) < MNL_CB_OK)
+				return error_set(err, -EBADMSG, "netlink notification%s: bad message",
+						 s->where);
+		got = 1;
+	}
 }

@@ -39,11 +39,18 @@ void nl_msg_nest_end(struct nl_msg *m, struct nlattr *nest);
 
 struct nl_sock;
 
+
 /* A socket in the namespace the caller runs in; label "" (for messages). */
 int nl_sock_open(struct nl_sock **ret, struct error *err);
-/* A socket in the namespace behind netns_fd; label names it in errors ("red"). */
-int nl_sock_open_ns(int netns_fd, const char *label, struct nl_sock **ret, struct error *err);
+/*
+ * A socket in the namespace behind netns_fd; label names it in errors ("red").
+ * home_fd: the caller's own namespace, when it holds it open, else -1.
+ */
+int nl_sock_open_ns(int netns_fd, int home_fd, const char *label, struct nl_sock **ret,
+		    struct error *err);
 void nl_sock_free(struct nl_sock *s);
+/* Names the socket's namespace in errors, as nl_sock_open_ns does. */
+void nl_sock_set_label(struct nl_sock *s, const char *label);
 static inline void nl_sock_freep(struct nl_sock **s)
 {
 	nl_sock_free(*s);
@@ -61,13 +68,28 @@ const char *nl_sock_where(const struct nl_sock *s);
 int nl_request(struct nl_sock *s, struct nl_msg *m, struct error *err, const char *fmt, ...)
 	_printf_(4, 5);
 
-/* A request whose reply (e.g. RTM_NEWNSID for RTM_GETNSID) goes to cb before the ack. */
+/* A get whose one reply (RTM_NEWNSID for RTM_GETNSID) goes to cb; no ack is asked for. */
 int nl_request_reply(struct nl_sock *s, struct nl_msg *m, mnl_cb_t cb, void *data,
 		     struct error *err, const char *what);
 
 /* Dumps: cb is called for every message until NLMSG_DONE; MNL_CB_ERROR from cb aborts. */
 int nl_dump(struct nl_sock *s, struct nl_msg *m, mnl_cb_t cb, void *data, struct error *err,
 	    const char *what);
+
+/*
+ * Joins a multicast group (RTNLGRP_LINK): the kernel then sends the socket a
+ * notification for every change. Use a socket of its own for that: requests
+ * on it would have to read past the notifications.
+ */
+int nl_sock_subscribe(struct nl_sock *s, unsigned group, struct error *err);
+
+/*
+ * Waits up to timeout_ms for notifications, feeding each to cb. Returns 0 on
+ * timeout, 1 when some were read, -ENOBUFS when the kernel dropped some (the
+ * socket's buffer overflowed: read the state again).
+ */
+int nl_recv_events(struct nl_sock *s, int timeout_ms, mnl_cb_t cb, void *data,
+		   struct error *err);
 
 /* The symbolic name of a message type: "RTM_NEWLINK". */
 const char *nl_msg_type_name(uint16_t type);

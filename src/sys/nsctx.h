@@ -23,6 +23,8 @@ static inline void nsctx_freep(struct nsctx **c)
 /* The socket (and, if ret_fd, the nsfs fd) of namespace ns; "" is the host. */
 int nsctx_get(struct nsctx *c, const char *ns, struct nl_sock **ret, int *ret_fd,
 	      struct error *err);
+/* Creates namespace ns (netns_add) and keeps its socket and fd: no open after. */
+int nsctx_ns_add(struct nsctx *c, const char *ns, const char *lo_alias, struct error *err);
 /* Closes what is held for ns (after it was deleted). */
 void nsctx_forget(struct nsctx *c, const char *ns);
 

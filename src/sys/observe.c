@@ -34,10 +34,10 @@ static int resolve_in(struct nl_sock *s, struct netstate *st, int fd, const char
 	other = netstate_new();
 	if (!other)
 		return error_set(err, -ENOMEM, "out of memory");
-	r = label ? nl_sock_open_ns(fd, label, &os, err) : nl_sock_open(&os, err);
+	r = label ? nl_sock_open_ns(fd, -1, label, &os, err) : nl_sock_open(&os, err);
 	if (r < 0)
 		return r;
-	r = nl_observe(os, other, err);
+	r = nl_observe(os, other, NL_OBSERVE_LINKS, err);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < st->n_links; i++) {
@@ -127,13 +127,13 @@ int observe_namespace(const char *name, struct netstate **ret, struct error *err
 		r = netns_open(name, &fd, err);
 		if (r < 0)
 			return r;
-		r = nl_sock_open_ns(fd, name, &s, err);
+		r = nl_sock_open_ns(fd, -1, name, &s, err);
 	} else {
 		r = nl_sock_open(&s, err);
 	}
 	if (r < 0)
 		return r;
-	r = nl_observe(s, st, err);
+	r = nl_observe(s, st, NL_OBSERVE_ALL, err);
 	if (r < 0)
 		return r;
 	r = resolve_peers(s, st, name, err);

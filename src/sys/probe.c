@@ -301,11 +301,11 @@ static int in_ns(const char *ns, int (*fn)(struct prober *, size_t), struct prob
 	r = netns_open(ns, &fd, &e);
 	if (r < 0)
 		return r;
-	r = netns_enter(fd, &saved, &e);
+	r = netns_enter(fd, -1, &saved, &e);
 	if (r < 0)
 		return r;
 	r = fn(pr, i);
-	netns_leave(saved);
+	netns_leave(saved, -1);
 	return r;
 }
 
@@ -628,11 +628,11 @@ static int socket_in(const char *ns, int family, int type, struct error *err)
 		r = netns_open(ns, &nsfd, err);
 		if (r < 0)
 			return r;
-		r = netns_enter(nsfd, &saved, err);
+		r = netns_enter(nsfd, -1, &saved, err);
 		if (r < 0)
 			return r;
 		fd = socket(family, type | SOCK_CLOEXEC, 0);
-		netns_leave(saved);
+		netns_leave(saved, -1);
 	}
 	return fd < 0 ? error_errno(err, -errno, "socket in '%s'", ns[0] ? ns : "host") : fd;
 }

@@ -36,18 +36,37 @@ int nl_link_add_bridge(struct nl_sock *s, const char *name, const struct link_at
 /* master NULL releases the link from its master. */
 int nl_link_set_master(struct nl_sock *s, const char *name, const char *master,
 		       struct error *err);
+/* The same with the master's index known (master names it in errors). */
+int nl_link_set_master_index(struct nl_sock *s, const char *name, const char *master,
+			     int master_index, struct error *err);
 int nl_link_set_up(struct nl_sock *s, const char *name, bool up, struct error *err);
+/* An alias and up in one request (a new namespace's lo). */
+int nl_link_set_alias_up(struct nl_sock *s, const char *name, const char *alias,
+			 struct error *err);
 int nl_link_set_mtu(struct nl_sock *s, const char *name, unsigned mtu, struct error *err);
 int nl_link_set_mac(struct nl_sock *s, const char *name, const uint8_t mac[MAC_LEN],
 		    struct error *err);
 int nl_link_set_alias(struct nl_sock *s, const char *name, const char *alias, struct error *err);
 /*
- * net.ipv4.conf.NAME.promote_secondaries = 1: deleting a primary address then
- * promotes a secondary instead of flushing all of them, so an address can be
- * changed by adding the new one before removing the old.
+ * What follows the creation of a link, in one request: its mark (the kernel
+ * ignores IFLA_IFALIAS on creation; alias NULL: none), and
+ * net.ipv4.conf.NAME.promote_secondaries = 1, so that deleting a primary
+ * address promotes a secondary instead of flushing all of them (an address is
+ * changed by adding the new one before removing the old). ipv6_off: no IPv6
+ * link-local address (addrgenmode none), hence no DAD, router solicitation
+ * or MLD from it; on a bridge of N ports these cost O(N^2) frames. For links
+ * that get no IPv6 address; before the link goes up.
  */
-int nl_link_set_promote_secondaries(struct nl_sock *s, const char *name, struct error *err);
+int nl_link_setup(struct nl_sock *s, const char *name, const char *alias, bool ipv6_off,
+		  struct error *err);
 int nl_link_del(struct nl_sock *s, const char *name, struct error *err);
+/*
+ * Waits until the links ifindex[0..n) of the socket's namespace are gone (the
+ * kernel removes them asynchronously, e.g. with their peer's namespace), or
+ * until idle_ms pass without one of them going. ret_gone[i] says which went.
+ */
+int nl_links_wait_gone(struct nl_sock *s, const int *ifindex, bool *ret_gone, size_t n,
+		       int idle_ms, struct error *err);
 /* -ENODEV when there is no such link. */
 int nl_link_index(struct nl_sock *s, const char *name, int *ret_ifindex, struct error *err);
 
@@ -77,7 +96,19 @@ int nl_neigh_del(struct nl_sock *s, const char *dev, const struct inet_addr *dst
 /* The id under which the socket's namespace knows the namespace behind fd; -1: none. */
 int nl_netns_id(struct nl_sock *s, int netns_fd, int *ret_nsid, struct error *err);
 
-/* Reads links, addresses, routes (every table) and neighbours into st. */
-int nl_observe(struct nl_sock *s, struct netstate *st, struct error *err);
+enum {
+	NL_OBSERVE_LINKS = 1,
+	NL_OBSERVE_ADDRS = 2,
+	NL_OBSERVE_ROUTES = 4, /* every table */
+	/*
+	 * The kernel's neighbour tables are global: every namespace's dump walks
+	 * the entries of all of them. Only `show` asks.
+	 */
+	NL_OBSERVE_NEIGHS = 8,
+	NL_OBSERVE_ALL = 15,
+};
+
+/* Reads what is asked for (NL_OBSERVE_*) into st, appending to what it holds. */
+int nl_observe(struct nl_sock *s, struct netstate *st, unsigned what, struct error *err);
 
 #endif

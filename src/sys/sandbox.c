@@ -58,7 +58,7 @@ int sandbox_lan_add(const struct sandbox_lan *lan, struct error *err)
 	if (r >= 0)
 		r = nl_sock_open(&host, err);
 	if (r >= 0)
-		r = nl_sock_open_ns(fd, lan->ns, &in, err);
+		r = nl_sock_open_ns(fd, -1, lan->ns, &in, err);
 	pa.netns_fd = fd;
 	if (r >= 0)
 		r = nl_link_add_veth(host, "eth0", &a, "eth0", &pa, err);

@@ -54,7 +54,19 @@ struct candidate {
 	int fd;
 };
 
-static int observe_ns(struct nsctx *c, const char *name, struct candidate *cand,
+static bool relevant(const struct candidate *cand, const char *topo, const struct topology *want)
+{
+	if (want && topology_ns_find(want, cand->w.name))
+		return true;
+	return cand->w.marked && strcmp(cand->w.owner, topo) == 0;
+}
+
+/*
+ * Its links first: lo's mark says whether the namespace matters; only then
+ * its addresses, routes and id. *ret_relevant false: skip it.
+ */
+static int observe_ns(struct nsctx *c, const char *name, const char *topo,
+		      const struct topology *want, struct candidate *cand, bool *ret_relevant,
 		      struct error *err)
 {
 	struct nl_sock *s, *host;
@@ -63,6 +75,7 @@ static int observe_ns(struct nsctx *c, const char *name, struct candidate *cand,
 	int r;
 
 	memset(cand, 0, sizeof(*cand));
+	*ret_relevant = false;
 	snprintf(cand->w.name, sizeof(cand->w.name), "%s", name);
 	r = nsctx_get(c, name, &s, &cand->fd, err);
 	if (r >= 0)
@@ -72,7 +85,7 @@ static int observe_ns(struct nsctx *c, const char *name, struct candidate *cand,
 	cand->w.st = netstate_new();
 	if (!cand->w.st)
 		return error_set(err, -ENOMEM, "out of memory");
-	r = nl_observe(s, cand->w.st, err);
+	r = nl_observe(s, cand->w.st, NL_OBSERVE_LINKS, err);
 	if (r < 0)
 		return error_prefix(err, "namespace '%s'", name);
 	lo = netstate_link_by_name(cand->w.st, "lo");
@@ -81,30 +94,70 @@ static int observe_ns(struct nsctx *c, const char *name, struct candidate *cand,
 		cand->w.marked = true;
 		snprintf(cand->w.owner, sizeof(cand->w.owner), "%s", owner);
 	}
+	if (!relevant(cand, topo, want))
+		return 0;
+	*ret_relevant = true;
+	/* Of a namespace the plan can only delete (down), links and id are all it needs. */
+	if (want && topology_ns_find(want, name)) {
+		r = nl_observe(s, cand->w.st, NL_OBSERVE_ADDRS | NL_OBSERVE_ROUTES, err);
+		if (r < 0)
+			return error_prefix(err, "namespace '%s'", name);
+	}
 	return nl_netns_id(host, cand->fd, &cand->nsid, err);
 }
 
-static void resolve_host(struct world *w, const struct candidate *cands, size_t n)
+struct nsid_index {
+	int nsid;
+	size_t k;
+};
+
+static int cmp_nsid(const void *x, const void *y)
 {
+	const struct nsid_index *a = x, *b = y;
+
+	return (a->nsid > b->nsid) - (a->nsid < b->nsid);
+}
+
+/*
+ * Host links name their peer by (namespace id, ifindex): found through the
+ * candidates sorted by id. The peer is told of its host end at once, so
+ * resolve_ns need not search the host for it.
+ */
+static int resolve_host(struct world *w, struct candidate *cands, size_t n, struct error *err)
+{
+	_cleanup_free_ struct nsid_index *ids = calloc(n ? n : 1, sizeof(*ids));
+
+	if (!ids)
+		return error_set(err, -ENOMEM, "out of memory");
+	for (size_t k = 0; k < n; k++)
+		ids[k] = (struct nsid_index){cands[k].nsid, k};
+	qsort(ids, n, sizeof(*ids), cmp_nsid);
 	for (size_t i = 0; i < w->host->n_links; i++) {
 		struct ns_link *l = &w->host->links[i];
+		struct nsid_index key = {.nsid = l->link_nsid}, *id;
+		struct candidate *cand;
+		struct ns_link *p;
 
 		if (!l->link || l->link_nsid < 0)
 			continue;
-		for (size_t k = 0; k < n; k++) {
-			const struct ns_link *p;
-
-			if (cands[k].nsid != l->link_nsid)
-				continue;
-			p = netstate_link_by_index(cands[k].w.st, l->link);
-			if (!p)
-				break;
-			snprintf(l->peer_name, sizeof(l->peer_name), "%s", p->name);
-			snprintf(l->peer_netns, sizeof(l->peer_netns), "%s", cands[k].w.name);
-			l->peer_resolved = true;
-			break;
+		id = bsearch(&key, ids, n, sizeof(*ids), cmp_nsid);
+		if (!id)
+			continue;
+		cand = &cands[id->k];
+		p = (struct ns_link *)netstate_link_by_index(cand->w.st, l->link);
+		if (!p)
+			continue;
+		snprintf(l->peer_name, sizeof(l->peer_name), "%s", p->name);
+		snprintf(l->peer_netns, sizeof(l->peer_netns), "%s", cand->w.name);
+		l->peer_resolved = true;
+		/* Its peer on the host names it back. */
+		if (p->link && p->link_nsid >= 0 && !p->peer_resolved) {
+			snprintf(p->peer_name, sizeof(p->peer_name), "%s", l->name);
+			p->peer_in_host = true;
+			p->peer_resolved = true;
 		}
 	}
+	return 0;
 }
 
 static void resolve_local(struct netstate *st, const char *self)
@@ -135,19 +188,9 @@ static int resolve_ns(struct nsctx *c, struct world *w, const struct candidate *
 	for (size_t i = 0; i < st->n_links; i++) {
 		struct ns_link *l = &st->links[i];
 
+		/* Peers on the host were found by resolve_host. */
 		if (!l->link || l->link_nsid < 0 || l->peer_resolved)
 			continue;
-		/* Its peer on the host names us back. */
-		for (size_t k = 0; k < w->host->n_links && !l->peer_resolved; k++) {
-			const struct ns_link *h = &w->host->links[k];
-
-			if (h->peer_resolved && h->link == l->ifindex &&
-			    strcmp(h->peer_netns, name) == 0 && strcmp(h->peer_name, l->name) == 0) {
-				snprintf(l->peer_name, sizeof(l->peer_name), "%s", h->name);
-				l->peer_in_host = true;
-				l->peer_resolved = true;
-			}
-		}
 		for (size_t k = 0; k < n && !l->peer_resolved; k++) {
 			struct nl_sock *s;
 			const struct ns_link *p;
@@ -171,13 +214,6 @@ static int resolve_ns(struct nsctx *c, struct world *w, const struct candidate *
 		}
 	}
 	return 0;
-}
-
-static bool relevant(const struct candidate *cand, const char *topo, const struct topology *want)
-{
-	if (want && topology_ns_find(want, cand->w.name))
-		return true;
-	return cand->w.marked && strcmp(cand->w.owner, topo) == 0;
 }
 
 static int observe_firewall(struct world *w, const char *topo, struct error *err)
@@ -217,9 +253,11 @@ int world_observe(struct nsctx *c, const char *topo, const struct topology *want
 		world_claims_add(&w->claims, claims->names[i]);
 	r = nsctx_get(c, "", &host, NULL, err);
 	if (r >= 0)
-		r = nl_observe(host, w->host, err);
+		r = nl_observe(host, w->host, NL_OBSERVE_LINKS | NL_OBSERVE_ADDRS | NL_OBSERVE_ROUTES,
+			       err);
+	/* Not probed: observe_ns opens each entry anyway, and refuses what is no namespace. */
 	if (r >= 0)
-		r = netns_list(&entries, &n_entries, err);
+		r = netns_list_names(&entries, &n_entries, err);
 	if (r < 0)
 		return r;
 	cands = calloc(n_entries ? n_entries : 1, sizeof(*cands));
@@ -228,7 +266,9 @@ int world_observe(struct nsctx *c, const char *topo, const struct topology *want
 	for (size_t i = 0; i < n_entries; i++) {
 		if (!entries[i].valid)
 			continue;
-		r = observe_ns(c, entries[i].name, &cands[n], err);
+		bool keep;
+
+		r = observe_ns(c, entries[i].name, topo, want, &cands[n], &keep, err);
 		if (r == -ENOENT || r == -EEXIST) {
 			/* Deleted since we listed it (or half way: unmounted, not yet unlinked). */
 			netstate_free(cands[n].w.st);
@@ -240,14 +280,14 @@ int world_observe(struct nsctx *c, const char *topo, const struct topology *want
 			netstate_free(cands[n].w.st);
 			goto out;
 		}
-		if (!relevant(&cands[n], topo, want)) {
+		if (!keep) {
 			netstate_free(cands[n].w.st);
 			nsctx_forget(c, entries[i].name);
 			continue;
 		}
 		n++;
 	}
-	resolve_host(w, cands, n);
+	r = resolve_host(w, cands, n, err);
 	for (size_t i = 0; i < n && r >= 0; i++)
 		r = resolve_ns(c, w, cands, n, i, err);
 	if (r >= 0)
@@ -306,7 +346,7 @@ int world_topologies(struct nsctx *c, char ***ret, size_t *ret_n, struct error *
 		return error_set(err, -ENOMEM, "out of memory");
 	r = nsctx_get(c, "", &s, NULL, err);
 	if (r >= 0)
-		r = nl_observe(s, host, err);
+		r = nl_observe(s, host, NL_OBSERVE_LINKS, err);
 	for (size_t i = 0; r >= 0 && i < host->n_links; i++) {
 		const char *o = owner_of_alias(host->links[i].alias);
 
@@ -323,7 +363,7 @@ int world_topologies(struct nsctx *c, char ***ret, size_t *ret_n, struct error *
 		if (!entries[i].valid)
 			continue;
 		if (!st || nsctx_get(c, entries[i].name, &s, NULL, NULL) < 0 ||
-		    nl_observe(s, st, NULL) < 0)
+		    nl_observe(s, st, NL_OBSERVE_LINKS, NULL) < 0)
 			continue; /* gone meanwhile, or not ours to read */
 		lo = netstate_link_by_name(st, "lo");
 		o = lo ? owner_of_alias(lo->alias) : NULL;

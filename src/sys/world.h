@@ -11,6 +11,8 @@
  * The host, every named namespace that want asks for or that carries the
  * mark of topology topo, veth peers resolved between them, the topology's
  * nft table comment and IPv4 forwarding. want may be NULL (down, status).
+ * Namespaces want does not ask for are read without addresses and routes:
+ * the plan can only delete them.
  */
 int world_observe(struct nsctx *c, const char *topo, const struct topology *want,
 		  const struct world_claims *claims, struct world **ret, struct error *err);

@@ -31,6 +31,19 @@ cleanup_test() {
 	[[ -n $host_end ]] || fail "no host end with mtu 1400: $(ip -j link show master br6)"
 	ip -n s1 -j -6 route show default | jq -e '.[0].gateway == "fd06::1"' >/dev/null ||
 		fail "s1 IPv6 default: $(ip -n s1 -6 route)"
+	# IPv6 stays normal where the file gives an IPv6 address (a link-local too) and is
+	# off elsewhere: the IPv4-only cable and the bridge ports get none, not even fe80::.
+	local ll='[.[].addr_info[] | select(.local | startswith("fe80:"))] | length == 1'
+	ip -n s1 -j -6 addr show dev e0 | jq -e "$ll" >/dev/null || fail "s1 e0: $(ip -n s1 -6 addr)"
+	ip -j -6 addr show dev br6 | jq -e "$ll" >/dev/null || fail "br6: $(ip -6 addr show dev br6)"
+	for ns in s2 s3; do
+		[[ $(ip -n $ns -j -6 addr show dev c0 | jq -c '[.[] | .addr_info // [] | .[]]') == "[]" ]] ||
+			fail "$ns c0 has IPv6: $(ip -n $ns -6 addr show dev c0)"
+		ip -n $ns -j -d link show c0 | jq -e '.[0].inet6_addr_gen_mode == "none"' >/dev/null ||
+			fail "$ns c0: $(ip -n $ns -d link show c0)"
+	done
+	[[ $(ip -j -6 addr show master br6 | jq -c '[.[] | .addr_info // [] | .[]]') == "[]" ]] ||
+		fail "bridge ports with IPv6: $(ip -6 addr show master br6)"
 }
 
 @test "port ranges: a UDP range expands into one map element per port, offsets kept" {

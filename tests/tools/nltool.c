@@ -117,7 +117,7 @@ int main(int argc, char **argv)
 
 		r = netns_open(argv[2], &fd, &err);
 		if (r >= 0)
-			r = nl_sock_open_ns(fd, argv[2], &s, &err);
+			r = nl_sock_open_ns(fd, -1, argv[2], &s, &err);
 		i = 3;
 	} else {
 		r = nl_sock_open(&s, &err);

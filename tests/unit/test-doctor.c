@@ -143,14 +143,15 @@ static struct fixture *fixture_new(const char *example)
 	w->ns = calloc(2, sizeof(*w->ns));
 	assert_non_null(w->ns);
 	w->n_ns = 2;
-	snprintf(w->ns[0].name, sizeof(w->ns[0].name), "red");
-	snprintf(w->ns[1].name, sizeof(w->ns[1].name), "blue");
+	/* Sorted by name, as world_observe leaves them (world_ns_find bisects). */
+	snprintf(w->ns[0].name, sizeof(w->ns[0].name), "blue");
+	snprintf(w->ns[1].name, sizeof(w->ns[1].name), "red");
 	for (size_t i = 0; i < 2; i++) {
 		w->ns[i].marked = true;
 		snprintf(w->ns[i].owner, sizeof(w->ns[i].owner), "tutorial");
 	}
-	w->ns[0].st = ns_new("veth-red", "192.168.15.1/24");
-	w->ns[1].st = ns_new("veth-blue", "192.168.15.2/24");
+	w->ns[0].st = ns_new("veth-blue", "192.168.15.2/24");
+	w->ns[1].st = ns_new("veth-red", "192.168.15.1/24");
 	w->fw_exists = true;
 	w->ip_forward = 1;
 	x->f.ip_forward = 1;
@@ -441,7 +442,7 @@ static void test_mtu(void **state)
 
 	/* The namespace end smaller: fixed inside the namespace. */
 	x = fixture_new("tutorial.yaml");
-	x->topo.have->ns[1].st->links[1].mtu = 1280;
+	x->topo.have->ns[0].st->links[1].mtu = 1280;
 	d = only(x, "mtu-mismatch");
 	assert_string_equal(d->fix, "ip -n blue link set dev veth-blue mtu 1500");
 	fixture_free(x);
@@ -456,9 +457,9 @@ static void test_mtu_cable(void **state)
 	(void)state;
 	/* red/veth-red <-> blue/veth-blue, no host side. */
 	w->host->n_links = x->f.host->n_links = 2;
-	peer(&w->ns[0].st->links[1], "blue", "veth-blue", false);
-	peer(&w->ns[1].st->links[1], "red", "veth-red", false);
-	w->ns[0].st->links[1].mtu = 9000;
+	peer(&w->ns[0].st->links[1], "red", "veth-red", false);
+	peer(&w->ns[1].st->links[1], "blue", "veth-blue", false);
+	w->ns[1].st->links[1].mtu = 9000;
 	d = only(x, "mtu-mismatch"); /* once, not from each end */
 	assert_string_equal(d->subject, "veth 'veth-blue'");
 	assert_string_equal(d->fix, "ip -n blue link set dev veth-blue mtu 9000");
