@@ -382,11 +382,14 @@ static void down(int n)
 		if (umount2(path, MNT_DETACH) < 0 || unlink(path) < 0)
 			err(1, "delete %s", path);
 	}
+	nl_open(&host);
+	nlh = nl_msg(&host, RTM_DELLINK, 0);
+	put_ifinfo(nlh, 0, 0);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, BRIDGE);
+	nl_do(&host, nlh, "delete " BRIDGE);
+	mnl_socket_close(host.sk);
 	firewall_down();
-	/*
-	 * The namespaces go away in the kernel's cleanup work, their host ends with them; the
-	 * bridge goes last, when it has no port left to release one by one.
-	 */
+	/* The namespaces go away in the kernel's cleanup work, their host ends with them. */
 	for (int i = 0; i < n;) {
 		char name[IFNAMSIZ];
 
@@ -396,12 +399,6 @@ static void down(int n)
 		else
 			i++;
 	}
-	nl_open(&host);
-	nlh = nl_msg(&host, RTM_DELLINK, 0);
-	put_ifinfo(nlh, 0, 0);
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, BRIDGE);
-	nl_do(&host, nlh, "delete " BRIDGE);
-	mnl_socket_close(host.sk);
 }
 
 int main(int argc, char **argv)
