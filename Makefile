@@ -10,6 +10,11 @@
 #   make test-long  200 random SIGKILLs during up/down and repeated concurrency runs
 #   make fuzz       libFuzzer on the topology loader for FUZZ_SECONDS (default 900) on
 #                   FUZZ_JOBS workers; crashes land in tests/fuzz/regressions/
+#   make bench      nsnet beside a shell script, ip -batch, the CNI plugins and a C floor, for
+#                   BENCH_N namespaces (default "10 100 1000"), BENCH_REPS runs each (3; the
+#                   script and CNI BENCH_SLOW_REPS at N=1000: 1), and the port-forward scale
+#                   (BENCH_FORWARDS, "" to skip); in one sandbox. Table on stdout, JSON and
+#                   SVG in $(BUILD)/bench/. NSNET=path benchmarks another nsnet binary.
 #   make install    nsnet to /usr/local/sbin, man pages to /usr/local/share/man
 #   make clean
 
@@ -20,8 +25,17 @@ MESON ?= meson
 # make fuzz: how long, and on how many cores (libFuzzer workers)
 FUZZ_SECONDS ?= 900
 FUZZ_JOBS ?= 2
+# make bench
+NSNET ?= $(BUILD)/nsnet
+BENCH_N ?= 10 100 1000
+BENCH_REPS ?= 3
+BENCH_SLOW_REPS ?= 1
+BENCH_FORWARDS ?= 10 1000 10000
+BENCH_CONNS ?= 2000
+BENCH_METHODS ?= nsnet floor batch script cni
+BENCH_CFLAGS = -std=gnu17 -O2 -Wall -Wextra -Werror
 
-.PHONY: all deps test-deps build asan fuzz-build test test-long fuzz install clean demo
+.PHONY: all deps test-deps build asan fuzz-build test test-long fuzz bench install clean demo
 
 all: build
 
@@ -73,6 +87,23 @@ fuzz: fuzz-build
 
 demo: build
 	@$(BUILD)/nsnet demo
+
+# The bench's C programs are not part of nsnet: plain cc, outside meson.
+$(BUILD)/bench/floor: bench/floor.c
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< $$(pkg-config --cflags --libs libmnl libnftables)
+
+$(BUILD)/bench/tcprate: bench/tcprate.c
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $<
+
+bench:
+	@scripts/install-deps bench
+	@$(MAKE) --no-print-directory build $(BUILD)/bench/floor $(BUILD)/bench/tcprate
+	tests/sandbox bench/run --nsnet $(abspath $(NSNET)) --bin $(BUILD)/bench \
+		--out $(BUILD)/bench --n "$(BENCH_N)" --reps $(BENCH_REPS) \
+		--slow-reps $(BENCH_SLOW_REPS) --forwards "$(BENCH_FORWARDS)" \
+		--conns $(BENCH_CONNS) --methods "$(BENCH_METHODS)"
 
 install: build
 	$(MESON) install -C $(BUILD)
