@@ -3,8 +3,10 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "core/plan.h"
@@ -21,21 +23,63 @@ bool cli_is_file(const char *arg)
 	return stat(arg, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+void cli_progress_planned(size_t n, void *data)
+{
+	struct cli_progress *pg = data;
+
+	pg->n = n;
+	pg->i = 0;
+	/* A counter on one line for long runs on a terminal; a line per change otherwise. */
+	pg->counter = n >= CLI_PROGRESS_COUNTER_MIN && isatty(STDOUT_FILENO);
+}
+
+void cli_progress_end(void *data)
+{
+	struct cli_progress *pg = data;
+
+	if (pg && pg->counter && pg->i) {
+		printf("\n");
+		pg->counter = false;
+	}
+	fflush(stdout);
+}
+
+static int terminal_width(void)
+{
+	struct winsize ws;
+
+	return ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20 ? ws.ws_col : 80;
+}
+
 void cli_print_action(const struct action *a, void *data)
 {
 	static struct timespec last;
+	struct cli_progress *pg = data;
 	struct timespec now;
+	bool due, final = false;
 	char line[512];
 
-	(void)data;
 	action_describe(a, line, sizeof(line));
-	printf("%s\n", line);
-	/*
-	 * Progress: what is being changed shows within 50 ms, without a write
-	 * per line (an up of 1000 namespaces makes 7000 changes).
-	 */
+	if (pg)
+		final = ++pg->i == pg->n;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if ((now.tv_sec - last.tv_sec) * 1000000000L + (now.tv_nsec - last.tv_nsec) >= 50000000L) {
+	/*
+	 * What is being changed shows within 50 ms, without a write per line
+	 * (an up of 1000 namespaces makes 7000 changes).
+	 */
+	due = (now.tv_sec - last.tv_sec) * 1000000000L + (now.tv_nsec - last.tv_nsec) >= 50000000L;
+	if (pg && pg->counter) {
+		if (due || final) {
+			char head[48];
+			int w = terminal_width(), room;
+
+			room = w - snprintf(head, sizeof(head), "[%zu/%zu] ", pg->i, pg->n) - 1;
+			printf("\r\033[K%s%.*s", head, room > 0 ? room : 0, line);
+		}
+	} else {
+		printf("%s\n", line);
+	}
+	if (due || final) {
 		fflush(stdout);
 		last = now;
 	}

@@ -49,9 +49,22 @@ bool cli_is_file(const char *arg);
 struct topology;
 int cli_topology_name(const char *arg, char *buf, size_t len, struct topology **ret_t,
 		      struct error *err);
-/* Prints one action as it is applied (an engine progress callback). */
+/*
+ * Progress of up and down: one line per change, or on a terminal, for plans
+ * of CLI_PROGRESS_COUNTER_MIN changes or more, one line with a counter
+ * ("[523/7014] + veth ..."). data of the callbacks: a struct cli_progress.
+ */
+#define CLI_PROGRESS_COUNTER_MIN 50
+struct cli_progress {
+	size_t n, i;
+	bool counter;
+};
+void cli_progress_planned(size_t n, void *data);
+/* Prints one action as it is applied (data: a struct cli_progress, or NULL). */
 struct action;
 void cli_print_action(const struct action *a, void *data);
+/* Ends the counter's line, if any: before a summary or an error. */
+void cli_progress_end(void *data);
 /* Prints one line per action of a plan, prefixed by indent. */
 struct plan;
 void cli_print_plan(const struct plan *p, const char *indent);

@@ -40,7 +40,12 @@ int cmd_down(const struct command *cmd, int argc, char **argv)
 		{"dry-run", no_argument, NULL, 'n'},
 		{0},
 	};
-	struct engine_opts o = {.progress = cli_print_action};
+	struct cli_progress pg = {0};
+	struct engine_opts o = {
+		.planned = cli_progress_planned,
+		.progress = cli_print_action,
+		.data = &pg,
+	};
 	struct engine_result res = {0};
 	struct error err = {0};
 	char name[NETNS_NAME_MAX + 1];
@@ -63,6 +68,7 @@ int cmd_down(const struct command *cmd, int argc, char **argv)
 	if (cli_topology_name(argv[optind], name, sizeof(name), NULL, &err) < 0)
 		return cli_fail(&err);
 	r = engine_down(name, &o, &res, &err);
+	cli_progress_end(&pg);
 	if (r < 0) {
 		cli_fail(&err);
 		fprintf(stderr, "nsnet: down of '%s': %zu of %zu changes done; run it again\n", name,

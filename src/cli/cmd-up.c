@@ -44,7 +44,13 @@ int cmd_up(const struct command *cmd, int argc, char **argv)
 		{0},
 	};
 	_cleanup_(topology_freep) struct topology *t = NULL;
-	struct engine_opts o = {.progress = cli_print_action, .warn = warn};
+	struct cli_progress pg = {0};
+	struct engine_opts o = {
+		.planned = cli_progress_planned,
+		.progress = cli_print_action,
+		.warn = warn,
+		.data = &pg,
+	};
 	struct engine_result res = {0};
 	struct error err = {0};
 	char abs[PATH_MAX];
@@ -74,6 +80,7 @@ int cmd_up(const struct command *cmd, int argc, char **argv)
 	if (!realpath(argv[optind], abs))
 		snprintf(abs, sizeof(abs), "%s", argv[optind]);
 	r = engine_up(t, abs, &o, &res, &err);
+	cli_progress_end(&pg);
 	if (r < 0) {
 		r = report_failure(&res, &err);
 		engine_result_clear(&res);

@@ -91,8 +91,11 @@ int engine_up(const struct topology *t, const char *file, const struct engine_op
 		r = observe_and_plan(c, t->name, t, res, err);
 	if (r >= 0)
 		warn_foreign_drops(t, o);
-	if (r >= 0 && !o->dry_run && res->plan->n)
+	if (r >= 0 && !o->dry_run && res->plan->n) {
+		if (o->planned)
+			o->planned(res->plan->n, o->data);
 		r = apply_plan(c, res->plan, true, o->progress, o->data, &res->report, err);
+	}
 	if (r >= 0 && !o->dry_run && file)
 		r = state_write(t->name, file, err);
 	if (!o->dry_run)
@@ -115,8 +118,11 @@ int engine_down(const char *topo, const struct engine_opts *o, struct engine_res
 	r = nsctx_new(&c, err);
 	if (r >= 0)
 		r = observe_and_plan(c, topo, NULL, res, err);
-	if (r >= 0 && !o->dry_run && res->plan->n)
+	if (r >= 0 && !o->dry_run && res->plan->n) {
+		if (o->planned)
+			o->planned(res->plan->n, o->data);
 		r = apply_plan(c, res->plan, false, o->progress, o->data, &res->report, err);
+	}
 	if (r >= 0 && !o->dry_run) {
 		state_remove(topo);
 		state_pending_clear(topo);

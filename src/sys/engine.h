@@ -16,7 +16,8 @@
 
 struct engine_opts {
 	bool dry_run;
-	apply_progress_fn progress; /* before each action (not on dry runs) */
+	void (*planned)(size_t n, void *data); /* before the first action: how many follow */
+	apply_progress_fn progress;	       /* before each action (not on dry runs) */
 	void (*warn)(const char *msg, void *data);
 	void *data;
 };

@@ -101,3 +101,21 @@ no_ipv6() {
 	assert_status 0
 	[[ -z $(host_ends) ]] || fail "host ends left: $(host_ends | tr '\n' ' ')"
 }
+
+@test "progress: on a terminal a one-line counter for $N namespaces; a line per change into a pipe" {
+	command -v script >/dev/null || skip "no script(1)"
+	# script(1) gives nsnet a terminal; its output is what the terminal got.
+	run script -qec "$NSNET up $SCALE" /dev/null
+	assert_status 0
+	local total
+	total=$(grep -oE "'scale' is up: [0-9]+ changes" <<<"$output" | grep -oE '[0-9]+')
+	[[ -n $total ]] || fail "no summary: $output"
+	[[ $output == *$'\r\033[K['*"/$total] "* ]] || fail "no counter: ${output:0:300}"
+	[[ $output == *"[$total/$total] "* ]] || fail "the counter does not reach $total"
+	# Not a line per change: the counter rewrites one line.
+	(($(grep -c . <<<"$output") < 5)) || fail "$(grep -c . <<<"$output") lines on the terminal"
+	run nsnet down scale
+	assert_status 0
+	# Into a pipe: a line per change, as before.
+	[[ $(grep -cE '^[-+~] ' <<<"$output") -ge $N ]] || fail "down into a pipe: $output"
+}
