@@ -26,23 +26,11 @@ cleanup_test() {
 		kill "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done
-	ip link del eth0 2>/dev/null
-	! is_netns_mount /run/netns/lan || ip netns del lan
+	lan_down
 	for t in "${TOPOS[@]}"; do
 		"$NSNET" down "$t" >/dev/null 2>&1
 	done
 	return 0
-}
-
-make_lan() {
-	ip netns add lan
-	ip link add eth0 type veth peer name eth0 netns lan
-	ip addr add 192.168.1.2/24 dev eth0
-	ip link set eth0 up
-	ip -n lan addr add 192.168.1.3/24 dev eth0
-	ip -n lan link set eth0 up
-	ip -n lan link set lo up
-	ip route add default via 192.168.1.3
 }
 
 listening() { ip netns exec "$1" ss -ltnH "sport = :$2" | grep -q .; }
@@ -58,7 +46,7 @@ serve() {
 probes() { jq -c "[.probes[] | select($1)]" <<<"$output"; }
 
 @test "check: matrix of the tutorial with the file's checks, exit 0; --json lists every probe" {
-	make_lan
+	lan_up --default-route
 	serve lan 8080
 	run nsnet up "$TUT"
 	assert_status 0
@@ -85,7 +73,7 @@ probes() { jq -c "[.probes[] | select($1)]" <<<"$output"; }
 }
 
 @test "check: veth-blue down -> exit 1, every failed probe involves blue, red's gateway still ok" {
-	make_lan
+	lan_up --default-route
 	serve lan 8080
 	run nsnet up "$TUT"
 	assert_status 0

@@ -42,28 +42,15 @@ cleanup_test() {
 		cat "$BATS_TEST_TMPDIR/down.out" >&2
 		rc=1
 	}
-	ip link del eth0 2>/dev/null
-	! is_netns_mount /run/netns/lan || ip netns del lan
+	lan_down
 	return "$rc"
 }
 
 # --- helpers ---------------------------------------------------------------------
 
-# lan_up: the outside LAN and the host's default route through it.
-lan_up() {
-	ip netns add lan
-	ip link add eth0 type veth peer name eth0 netns lan
-	ip addr add 192.168.1.2/24 dev eth0
-	ip link set eth0 up
-	ip -n lan addr add 192.168.1.3/24 dev eth0
-	ip -n lan link set eth0 up
-	ip -n lan link set lo up
-	ip route add default via 192.168.1.3
-}
-
 # tutorial_up: the LAN and the tutorial, with traffic checked to flow.
 tutorial_up() {
-	lan_up
+	lan_up --default-route
 	run nsnet up "$TUTORIAL"
 	assert_status 0
 	can_ping red 192.168.1.3
@@ -199,7 +186,7 @@ field() { jq -r ".$1" <<<"$finding"; }
 }
 
 @test "doctor: a host route overlapping the bridge's subnet, before and after up" {
-	lan_up
+	lan_up --default-route
 	ip route add 192.168.15.0/25 dev eth0
 	# Not up yet: the file's subnet is checked all the same.
 	doctor_finds route-overlap "$TUTORIAL"

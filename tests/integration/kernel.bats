@@ -321,13 +321,7 @@ mon_stop() {
 
 @test "route: traffic from blue to the LAN follows the /24 route, then the default one" {
 	bridged
-	# The outside LAN (made with ip: it is the test's scenery, not under test).
-	ip netns add lan
-	ip link add eth0 type veth peer name eth0 netns lan
-	ip addr add 192.168.1.2/24 dev eth0
-	ip link set eth0 up
-	ip -n lan addr add 192.168.1.3/24 dev eth0
-	ip -n lan link set eth0 up
+	lan_up # the outside LAN (lib.bash; the test's scenery, not under test)
 	ip -n lan route add 192.168.15.0/24 via 192.168.1.2
 	echo 1 >/proc/sys/net/ipv4/ip_forward
 	wait_until 5 oper_up lan eth0

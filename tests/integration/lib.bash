@@ -311,3 +311,31 @@ common_teardown() {
 
 setup() { common_setup; }
 teardown() { common_teardown; }
+
+# --- the tutorial's outside LAN ----------------------------------------------
+# lan_up [--default-route]: a namespace `lan` behind a veth eth0 on the host,
+# made with iproute2 (the tests' scenery, never nsnet):
+#     host: eth0 192.168.1.2/24  <-- veth -->  lan: eth0 192.168.1.3/24
+# With --default-route the host routes everything else through the LAN, as a
+# host behind a router does (NAT needs somewhere to go).
+lan_up() {
+	ip netns add lan
+	ip link add eth0 type veth peer name eth0 netns lan
+	ip addr add 192.168.1.2/24 dev eth0
+	ip link set eth0 up
+	ip -n lan addr add 192.168.1.3/24 dev eth0
+	ip -n lan link set eth0 up
+	ip -n lan link set lo up
+	if [[ ${1:-} == --default-route ]]; then
+		ip route add default via 192.168.1.3
+	fi
+}
+
+# lan_down: whatever is left of it (deleting eth0 takes both ends, even while
+# something still holds the namespace).
+lan_down() {
+	ip link del eth0 2>/dev/null
+	! is_netns_mount /run/netns/lan || ip netns del lan
+	return 0
+}
+

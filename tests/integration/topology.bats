@@ -76,8 +76,7 @@ cleanup_test() {
 	# Children forked by the servers (socat fork): only processes of the
 	# namespaces this test made.
 	for ns in lan blue red green; do kill_ns_pids "$ns"; done
-	ip link del eth0 2>/dev/null # both ends, even if lan is still held
-	! is_netns_mount /run/netns/lan || ip netns del lan
+	lan_down
 	for ns in "${FOREIGN_NS[@]}"; do
 		! is_netns_mount "/run/netns/$ns" || ip netns del "$ns"
 	done
@@ -191,17 +190,6 @@ cannot_ping() {
 		fi
 	done
 	return "$bad"
-}
-
-# make_lan: the outside LAN (see the top of this file).
-make_lan() {
-	ip netns add lan
-	ip link add eth0 type veth peer name eth0 netns lan
-	ip addr add 192.168.1.2/24 dev eth0
-	ip link set eth0 up
-	ip -n lan addr add 192.168.1.3/24 dev eth0
-	ip -n lan link set eth0 up
-	ip -n lan link set lo up
 }
 
 listening() { ip netns exec "$1" ss -ltnH "sport = :$2" | grep -q .; }
@@ -387,7 +375,7 @@ up_ok() {
 
 @test "nat: blue reaches the LAN, which sees the host's address (192.168.1.2)" {
 	up_ok "$TUTORIAL"
-	make_lan
+	lan_up
 	serve lan 8080 lan
 
 	can_ping blue 192.168.1.3
@@ -400,7 +388,7 @@ up_ok() {
 
 @test "forward tcp 80 -> blue:80: from the LAN (client address kept), the host, red (hairpin)" {
 	up_ok "$TUTORIAL"
-	make_lan
+	lan_up
 	serve blue 80 blue
 	serve lan 80 lan
 
