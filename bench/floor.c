@@ -19,9 +19,10 @@
  *     attributes), already up;
  *   - IPv6 is off on the new interfaces (address generation mode none, set before they go
  *     up): the topology is IPv4-only, and every IPv6 bridge port would flood DAD, RS and MLD
- *     to all the others. The kernel refuses IFLA_AF_SPEC when a link is created, so the
- *     namespace's default (a sysctl of the namespace itself, written right after unshare)
- *     covers eth0, and the message that brings the bridge or a host end up carries the mode;
+ *     to all the others. The kernel refuses IFLA_AF_SPEC when a link is created; a veth
+ *     has no carrier until both ends are up and IPv6 waits for the carrier, so the
+ *     message that brings the host end up carries the mode, and the bridge's and eth0's
+ *     are set just before their up;
  *   - the firewall is one libnftables transaction.
  */
 #define _GNU_SOURCE
@@ -238,8 +239,6 @@ static void netns_add(const char *name, int host_fd, struct nl *nl, int *ret_fd)
 		err(1, "unshare");
 	if (mount("/proc/thread-self/ns/net", path, "none", MS_BIND, NULL) < 0)
 		err(1, "bind mount %s", path);
-	/* /proc/sys/net is the opening thread's namespace: this one's default for eth0. */
-	sysctl_write("/proc/sys/net/ipv6/conf/default/addr_gen_mode", "1\n");
 	nl_open(nl);
 	*ret_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (*ret_fd < 0)
@@ -353,11 +352,16 @@ static void up(int n)
 		snprintf(name, sizeof(name), "flh%d", i);
 		veth_add(&host, name, br, fd);
 		close(fd);
-		/* No carrier while eth0 is down: the mode can come with the up. */
+		/*
+		 * A veth has no carrier until both ends are up, and IPv6 configures
+		 * an interface only once it has one: the host end's mode can come
+		 * with its up (eth0 is still down); eth0's must come before its up.
+		 */
 		link_up(&host, 0, name, true);
 		link_up(&ns, 1, "lo", false);
-		link_up(&ns, 0, "eth0", false);
 		eth0 = link_index(&ns, "eth0");
+		link_ipv6_off(&ns, eth0);
+		link_up(&ns, eth0, "eth0", false);
 		addr_add(&ns, eth0, ns_addr(i), 16, "eth0");
 		route_default(&ns, eth0, gw, "default route");
 		mnl_socket_close(ns.sk);
