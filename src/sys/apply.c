@@ -441,8 +441,8 @@ int apply_plan(struct nsctx *c, const struct plan *p, bool stop_on_error,
 			/* The whole run of them at its first: one wait. */
 			if (i >= gone_end) {
 				gone_start = i;
-				for (gone_end = i; gone_end < p->n &&
-						   p->v[gone_end].type == ACT_LINK_GONE;
+				for (gone_end = i;
+				     gone_end < p->n && p->v[gone_end].type == ACT_LINK_GONE;
 				     gone_end++)
 					;
 				free(gone_res);
