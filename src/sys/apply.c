@@ -20,30 +20,89 @@
 #include "state.h"
 #include "world.h"
 
-struct undo_log {
-	struct action *v;
-	size_t n;
-	bool oom;
-	bool unused; /* nothing will be rolled back (down): skip what only the log needs */
+/*
+ * A step of the undo log. The log is about as long as the plan (6000 steps
+ * for 1000 namespaces), so a step points at the action it undoes, in the plan
+ * (which outlives the log), rather than copying 400 bytes; only the inverses
+ * made here (the firewall's saved table, the old sysctl value) are owned.
+ */
+struct undo_step {
+	const struct action *a; /* run as type; restore list and script dropped if retyped */
+	enum action_type type;
+	struct action *own; /* not NULL: run this instead, freed with the log */
 };
 
-static void undo_push(struct undo_log *u, const struct action *a)
+struct undo_log {
+	struct undo_step *v;
+	size_t n, cap;
+	bool oom;
+	bool unused; /* nothing will be rolled back (down, a rollback): push nothing */
+};
+
+static void undo_add(struct undo_log *u, struct undo_step st)
 {
-	if (u->unused)
-		return;
-	if (!plan_append(&u->v, &u->n, a))
-		u->oom = true;
+	if (u->n == u->cap) {
+		size_t cap = u->cap ? u->cap * 2 : 64;
+		struct undo_step *nv = realloc(u->v, cap * sizeof(*nv));
+
+		if (!nv) {
+			u->oom = true;
+			if (st.own) {
+				action_clear(st.own);
+				free(st.own);
+			}
+			return;
+		}
+		u->v = nv;
+		u->cap = cap;
+	}
+	u->v[u->n++] = st;
 }
 
+/* a, in the plan, is run as it is. */
+static void undo_push(struct undo_log *u, const struct action *a)
+{
+	if (!u->unused)
+		undo_add(u, (struct undo_step){a, a->type, NULL});
+}
+
+/* a, in the plan, is run as type (its restore list and script dropped). */
 static void undo_push_type(struct undo_log *u, const struct action *a, enum action_type type)
 {
-	struct action inv = *a;
+	if (!u->unused)
+		undo_add(u, (struct undo_step){a, type, NULL});
+}
 
-	inv.type = type;
-	inv.restore = NULL;
-	inv.n_restore = 0;
-	inv.script = NULL;
-	undo_push(u, &inv);
+/* A copy of inv (a local action) is run. */
+static void undo_push_own(struct undo_log *u, const struct action *inv)
+{
+	struct action *own;
+
+	if (u->unused)
+		return;
+	own = calloc(1, sizeof(*own));
+	if (own) {
+		*own = *inv;
+		own->restore = NULL;
+		own->n_restore = 0;
+		own->script = inv->script ? strdup(inv->script) : NULL;
+	}
+	if (!own || (inv->script && !own->script)) {
+		free(own);
+		u->oom = true;
+		return;
+	}
+	undo_add(u, (struct undo_step){NULL, inv->type, own});
+}
+
+static void undo_clear(struct undo_log *u)
+{
+	for (size_t k = 0; k < u->n; k++)
+		if (u->v[k].own) {
+			action_clear(u->v[k].own);
+			free(u->v[k].own);
+		}
+	free(u->v);
 }
 
 /* The topology an action works for, from its mark. */
@@ -192,7 +251,7 @@ static void push_fw_undo(struct undo_log *u, const char *table, char *saved)
 			return;
 		}
 	}
-	undo_push(u, &inv);
+	undo_push_own(u, &inv);
 	free(inv.script);
 }
 
@@ -230,9 +289,7 @@ static int run_action(struct nsctx *c, const struct action *a, struct undo_log *
 			struct action inv = *a;
 
 			inv.value = old;
-			inv.restore = NULL;
-			inv.n_restore = 0;
-			undo_push(u, &inv);
+			undo_push_own(u, &inv);
 		}
 		return r;
 	case ACT_FW_APPLY:
@@ -333,18 +390,26 @@ static int run_action(struct nsctx *c, const struct action *a, struct undo_log *
 static void rollback(struct nsctx *c, struct undo_log *u, struct apply_report *rep)
 {
 	for (size_t i = u->n; i-- > 0;) {
-		struct undo_log scratch = {0};
+		const struct undo_step *st = &u->v[i];
+		struct undo_log none = {.unused = true};
+		const struct action *run = st->own ? st->own : st->a;
 		struct error e = {0};
+		struct action tmp;
 
-		if (run_action(c, &u->v[i], &scratch, &e) < 0) {
+		if (!st->own && st->type != st->a->type) {
+			tmp = *st->a;
+			tmp.type = st->type;
+			tmp.restore = NULL;
+			tmp.n_restore = 0;
+			tmp.script = NULL;
+			run = &tmp;
+		}
+		if (run_action(c, run, &none, &e) < 0) {
 			if (!rep->undo_failed++)
 				snprintf(rep->undo_error, sizeof(rep->undo_error), "%s", e.msg);
 		} else {
 			rep->undone++;
 		}
-		for (size_t k = 0; k < scratch.n; k++)
-			action_clear(&scratch.v[k]);
-		free(scratch.v);
 	}
 }
 
@@ -441,8 +506,8 @@ int apply_plan(struct nsctx *c, const struct plan *p, bool stop_on_error,
 			/* The whole run of them at its first: one wait. */
 			if (i >= gone_end) {
 				gone_start = i;
-				for (gone_end = i; gone_end < p->n &&
-						   p->v[gone_end].type == ACT_LINK_GONE;
+				for (gone_end = i;
+				     gone_end < p->n && p->v[gone_end].type == ACT_LINK_GONE;
 				     gone_end++)
 					;
 				free(gone_res);
@@ -485,9 +550,7 @@ int apply_plan(struct nsctx *c, const struct plan *p, bool stop_on_error,
 			break;
 		}
 	}
-	for (size_t k = 0; k < u.n; k++)
-		action_clear(&u.v[k]);
-	free(u.v);
+	undo_clear(&u);
 	free(failed.names);
 	return first;
 }

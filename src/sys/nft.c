@@ -134,7 +134,7 @@ int nft_table_comment(const char *family, const char *name, char *buf, size_t le
 	const char *out, *p;
 	int r;
 
-	/* Terse: without the elements of its maps (a port forward each), only the comment counts. */
+	/* Terse: without the elements of its maps (a forward each); the comment is all we want. */
 	r = ctx_new(NFT_CTX_OUTPUT_TERSE, &c, err);
 	if (r < 0)
 		return r;

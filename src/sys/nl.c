@@ -23,6 +23,7 @@ struct nl_sock {
 	struct mnl_socket *mnl;
 	unsigned portid;
 	uint32_t seq;
+	bool acks; /* extended and capped acks asked for */
 	char where[NETNS_NAME_MAX + 16];
 };
 
@@ -135,6 +136,11 @@ const char *nl_msg_type_name(uint16_t type)
 	return "netlink request";
 }
 
+/*
+ * A socket per namespace, and a no-op `up` of 1000 namespaces only reads: the
+ * acks that carry error text are asked for before the first request that
+ * waits for one (sock_acks).
+ */
 static int sock_setup(struct nl_sock *s, struct error *err)
 {
 	int on = 1;
@@ -142,15 +148,25 @@ static int sock_setup(struct nl_sock *s, struct error *err)
 	s->mnl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
 	if (!s->mnl)
 		return error_errno(err, -errno, "netlink socket%s", s->where);
-	/* Both are best effort: old kernels lack them and still work, with less text. */
-	(void)mnl_socket_setsockopt(s->mnl, NETLINK_EXT_ACK, &on, sizeof(on));
-	(void)mnl_socket_setsockopt(s->mnl, NETLINK_CAP_ACK, &on, sizeof(on));
+	/* Best effort: old kernels lack it and still work. */
 	(void)mnl_socket_setsockopt(s->mnl, NETLINK_GET_STRICT_CHK, &on, sizeof(on));
 	if (mnl_socket_bind(s->mnl, 0, MNL_SOCKET_AUTOPID) < 0)
 		return error_errno(err, -errno, "netlink bind%s", s->where);
 	s->portid = mnl_socket_get_portid(s->mnl);
 	s->seq = 1;
 	return 0;
+}
+
+static void sock_acks(struct nl_sock *s)
+{
+	int on = 1;
+
+	if (s->acks)
+		return;
+	/* Both are best effort: old kernels lack them and still work, with less text. */
+	(void)mnl_socket_setsockopt(s->mnl, NETLINK_EXT_ACK, &on, sizeof(on));
+	(void)mnl_socket_setsockopt(s->mnl, NETLINK_CAP_ACK, &on, sizeof(on));
+	s->acks = true;
 }
 
 int nl_sock_open(struct nl_sock **ret, struct error *err)
@@ -333,8 +349,10 @@ static int request(struct nl_sock *s, struct nl_msg *m, mnl_cb_t cb, void *data,
 {
 	int r;
 
-	if (ack)
+	if (ack) {
 		m->nlh->nlmsg_flags |= NLM_F_ACK;
+		sock_acks(s);
+	}
 	r = send_msg(s, m, what, err);
 	if (r < 0)
 		return r;
@@ -433,8 +451,8 @@ int nl_recv_events(struct nl_sock *s, int timeout_ms, mnl_cb_t cb, void *data,
 		left = (int)n;
 		for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
 			if (cb(nlh, data) < MNL_CB_OK)
-				return error_set(err, -EBADMSG, "netlink notification%s: bad message",
-						 s->where);
+				return error_set(err, -EBADMSG,
+						 "netlink notification%s: bad message", s->where);
 		got = 1;
 	}
 }

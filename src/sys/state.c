@@ -120,7 +120,8 @@ int state_pending_add(const char *topo, enum pending_kind kind, const char *name
 		if (dir < 0)
 			return dir;
 		journal_close();
-		journal.fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
+		journal.fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
+				  0644);
 		if (journal.fd < 0)
 			return error_errno(err, -errno, "write %s", path);
 		snprintf(journal.topo, sizeof(journal.topo), "%s", topo);

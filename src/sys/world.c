@@ -253,8 +253,8 @@ int world_observe(struct nsctx *c, const char *topo, const struct topology *want
 		world_claims_add(&w->claims, claims->names[i]);
 	r = nsctx_get(c, "", &host, NULL, err);
 	if (r >= 0)
-		r = nl_observe(host, w->host, NL_OBSERVE_LINKS | NL_OBSERVE_ADDRS | NL_OBSERVE_ROUTES,
-			       err);
+		r = nl_observe(host, w->host,
+			       NL_OBSERVE_LINKS | NL_OBSERVE_ADDRS | NL_OBSERVE_ROUTES, err);
 	/* Not probed: observe_ns opens each entry anyway, and refuses what is no namespace. */
 	if (r >= 0)
 		r = netns_list_names(&entries, &n_entries, err);
