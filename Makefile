@@ -7,7 +7,8 @@
 #                   under ASan+UBSan, integration under valgrind; last line: N passed, N failed
 #   make demo       build, then run `nsnet demo`: the tutorial live in a sandbox nsnet makes
 #                   for itself (root; the machine's network is not touched)
-#   make test-long  200 random SIGKILLs during up/down and repeated concurrency runs
+#   make test-long  200 random SIGKILLs during up/down and repeated concurrency runs, and
+#                   the whole integration suite under valgrind and under ASan+UBSan
 #   make fuzz       libFuzzer on the topology loader for FUZZ_SECONDS (default 900) on
 #                   FUZZ_JOBS workers; crashes land in tests/fuzz/regressions/
 #   make bench      nsnet beside a shell script, ip -batch, the CNI plugins and a C floor, for
@@ -71,8 +72,8 @@ test: test-deps
 
 # Long reliability runs: 200 random kills (KILLS=N), the concurrency test repeated (ROUNDS=N).
 test-long: test-deps
-	@$(MAKE) --no-print-directory build
-	@tests/run-long $(BUILD)
+	@$(MAKE) --no-print-directory build asan
+	@tests/run-long $(BUILD) $(ASAN_BUILD)
 
 # Long fuzzing: every input that crashes or hangs is written to tests/fuzz/regressions/
 # (commit it with the fix). The corpus grows in $(FUZZ_BUILD)/corpus.
