@@ -3,8 +3,8 @@
  * Sends the probes of `nsnet check` for real and waits for the answers.
  *
  * Every socket is created inside the namespace its traffic starts from (a
- * socket keeps the namespace it was made in, so the process only visits each
- * namespace once, then waits on all sockets together with one epoll).
+ * socket keeps the namespace it was made in, so the process enters a namespace
+ * only to make a socket, then waits on all sockets together with one epoll).
  *   ICMP: one raw socket per namespace and family (root has CAP_NET_RAW; ping
  *         sockets would depend on each namespace's ping_group_range), echo id
  *         per socket, sequence number per probe; replies must come from the
@@ -289,27 +289,31 @@ static int source_seq(struct source *s, size_t probe, uint16_t *ret)
 	return 0;
 }
 
-/* Runs fn(pr, i) for probe i inside namespace ns ("" = right here). */
-static int in_ns(const char *ns, int (*fn)(struct prober *, size_t), struct prober *pr, size_t i)
+/*
+ * A socket made in namespace ns ("" = right here): it keeps that namespace,
+ * so everything else (options, bind, connect) happens from where we are.
+ */
+static int socket_in(const char *ns, int family, int type, int protocol, struct error *err)
 {
-	_cleanup_close_ int fd = -1;
-	struct error e = {0};
-	int saved, r;
+	_cleanup_close_ int nsfd = -1;
+	int saved, fd, r;
 
-	if (!ns[0])
-		return fn(pr, i);
-	r = netns_open(ns, &fd, &e);
-	if (r < 0)
-		return r;
-	r = netns_enter(fd, -1, &saved, &e);
-	if (r < 0)
-		return r;
-	r = fn(pr, i);
-	netns_leave(saved, -1);
-	return r;
+	if (!ns[0]) {
+		fd = socket(family, type | SOCK_CLOEXEC, protocol);
+	} else {
+		r = netns_open(ns, &nsfd, err);
+		if (r < 0)
+			return r;
+		r = netns_enter(nsfd, -1, &saved, err);
+		if (r < 0)
+			return r;
+		fd = socket(family, type | SOCK_CLOEXEC, protocol);
+		netns_leave(saved, -1);
+	}
+	return fd < 0 ? error_errno(err, -errno, "socket in '%s'", ns[0] ? ns : "host") : fd;
 }
 
-/* In the probe's source namespace: its raw socket (once per family) or its client socket. */
+/* The probe's socket in its source namespace: its raw socket (once per family) or its own. */
 static int open_source(struct prober *pr, size_t i)
 {
 	struct check_probe *p = &pr->l->v[i];
@@ -320,16 +324,16 @@ static int open_source(struct prober *pr, size_t i)
 	if (p->proto != CHECK_ICMP) {
 		int type = p->proto == CHECK_UDP ? SOCK_DGRAM : SOCK_STREAM;
 
-		pr->ps[i].fd = socket(six ? AF_INET6 : AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC,
-				      0);
-		return pr->ps[i].fd < 0 ? -errno : 0;
+		pr->ps[i].fd = socket_in(p->from, six ? AF_INET6 : AF_INET, type | SOCK_NONBLOCK, 0,
+					 NULL);
+		return pr->ps[i].fd < 0 ? pr->ps[i].fd : 0;
 	}
 	if (*raw >= 0)
 		return 0;
-	*raw = socket(six ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		      six ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+	*raw = socket_in(p->from, six ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_NONBLOCK,
+			 six ? IPPROTO_ICMPV6 : IPPROTO_ICMP, NULL);
 	if (*raw < 0)
-		return -errno;
+		return *raw;
 	/*
 	 * Every namespace pings many others at once: keep the queue large and
 	 * free of the echo requests of everybody else.
@@ -361,11 +365,11 @@ static int open_listener(struct prober *pr, size_t i)
 	struct sockaddr_storage ss;
 	socklen_t sl = sockaddr_of(&p->listen_addr, p->listen_port, &ss);
 	int type = p->proto == CHECK_UDP ? SOCK_DGRAM : SOCK_STREAM;
-	_cleanup_close_ int fd = socket(p->listen_addr.family, type | SOCK_NONBLOCK | SOCK_CLOEXEC,
-					0);
+	_cleanup_close_ int fd = socket_in(p->listen_ns, p->listen_addr.family, type | SOCK_NONBLOCK,
+					   0, NULL);
 
 	if (fd < 0)
-		return -errno;
+		return fd;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
 	if (bind(fd, (struct sockaddr *)&ss, sl) < 0) {
 		if (errno == EADDRINUSE && p->proto == CHECK_TCP) {
@@ -508,9 +512,9 @@ static int prepare(struct prober *pr)
 		if (r == -ENOMEM)
 			return r;
 		if (r >= 0)
-			r = in_ns(p->from, open_source, pr, i);
+			r = open_source(pr, i);
 		if (r >= 0 && p->kind == CHECK_FORWARD)
-			r = in_ns(p->listen_ns, open_listener, pr, i);
+			r = open_listener(pr, i);
 		if (r < 0) {
 			snprintf(note, sizeof(note), "cannot probe from '%s': %s",
 				 p->from[0] ? p->from : "host", strerror(-r));
@@ -616,27 +620,6 @@ out:
 	return r;
 }
 
-/* A socket of type made in namespace ns ("" = here). */
-static int socket_in(const char *ns, int family, int type, struct error *err)
-{
-	_cleanup_close_ int nsfd = -1;
-	int saved, fd, r;
-
-	if (!ns[0])
-		fd = socket(family, type | SOCK_CLOEXEC, 0);
-	else {
-		r = netns_open(ns, &nsfd, err);
-		if (r < 0)
-			return r;
-		r = netns_enter(nsfd, -1, &saved, err);
-		if (r < 0)
-			return r;
-		fd = socket(family, type | SOCK_CLOEXEC, 0);
-		netns_leave(saved, -1);
-	}
-	return fd < 0 ? error_errno(err, -errno, "socket in '%s'", ns[0] ? ns : "host") : fd;
-}
-
 int probe_tcp_seen(const char *from_ns, const struct inet_addr *to, uint16_t to_port,
 		   const char *listen_ns, const struct inet_addr *listen_addr,
 		   uint16_t listen_port, unsigned timeout_ms, char *seen, size_t len,
@@ -648,14 +631,14 @@ int probe_tcp_seen(const char *from_ns, const struct inet_addr *to, uint16_t to_
 	struct pollfd pfd;
 
 	seen[0] = '\0';
-	lfd = socket_in(listen_ns, listen_addr->family, SOCK_STREAM, err);
+	lfd = socket_in(listen_ns, listen_addr->family, SOCK_STREAM, 0, err);
 	if (lfd < 0)
 		return lfd;
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
 	sl = sockaddr_of(listen_addr, listen_port, &ss);
 	if (bind(lfd, (struct sockaddr *)&ss, sl) < 0 || listen(lfd, 4) < 0)
 		return error_errno(err, -errno, "listen in '%s'", listen_ns);
-	cfd = socket_in(from_ns, to->family, SOCK_STREAM | SOCK_NONBLOCK, err);
+	cfd = socket_in(from_ns, to->family, SOCK_STREAM | SOCK_NONBLOCK, 0, err);
 	if (cfd < 0)
 		return cfd;
 	sl = sockaddr_of(to, to_port, &ss);

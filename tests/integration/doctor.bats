@@ -282,26 +282,3 @@ field() { jq -r ".$1" <<<"$finding"; }
 	assert_status 0
 	assert_output_contains "Usage: nsnet doctor [FILE|NAME] [--json]"
 }
-
-@test "doctor: bash completion offers it, its option, topology files and names" {
-	local root
-	root=$(realpath "$BATS_TEST_DIRNAME/../..")
-	source /usr/share/bash-completion/bash_completion
-	source "$root/completion/nsnet.bash"
-	mkdir -p /run/nsnet && echo '{}' >/run/nsnet/compl-topo.json
-	cd "$BATS_TEST_TMPDIR" && touch net.yaml
-	complete_words() {
-		COMP_WORDS=("$@")
-		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
-		COMP_LINE="${COMP_WORDS[*]}"
-		COMP_POINT=${#COMP_LINE}
-		COMPREPLY=()
-		_nsnet
-		printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' '
-	}
-	[[ $(complete_words nsnet do) == "doctor down " ]] || fail "nsnet do: $(complete_words nsnet do)"
-	[[ $(complete_words nsnet doctor -) == "--json " ]] || fail "options: $(complete_words nsnet doctor -)"
-	[[ $(complete_words nsnet doctor "") == *"compl-topo"*"net.yaml"* ]] ||
-		fail "operands: $(complete_words nsnet doctor "")"
-	rm -f /run/nsnet/compl-topo.json
-}

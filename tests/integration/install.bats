@@ -62,6 +62,10 @@ ROOT=$BATS_TEST_DIRNAME/../..
 	[[ $(complete_words nsnet check compl) == "compl-topo " ]] || fail "check: $(complete_words nsnet check compl)"
 	[[ $(complete_words nsnet check --t) == "--timeout " ]] || fail "check --t: $(complete_words nsnet check --t)"
 	[[ $(complete_words nsnet doctor compl) == "compl-topo " ]] || fail "doctor: $(complete_words nsnet doctor compl)"
+	[[ $(complete_words nsnet do) == "doctor down " ]] || fail "nsnet do: $(complete_words nsnet do)"
+	[[ $(complete_words nsnet doctor -) == "--json " ]] || fail "doctor -: $(complete_words nsnet doctor -)"
+	[[ $(complete_words nsnet doctor "") == *"compl-topo"*"net.yaml"* ]] ||
+		fail "doctor operands: $(complete_words nsnet doctor "")"
 	ip netns del compl-a
 	rm -f /run/nsnet/compl-topo.json
 }

@@ -16,6 +16,8 @@
 
 #include "core/topology.h"
 
+#include "slurp.h"
+
 static const char tutorial[] = "name: tutorial\n"
 			       "bridges:\n"
 			       "  v-net-0:\n"
@@ -343,30 +345,6 @@ static void many_forwards(void **state)
 	topology_free(t);
 	assert_true((double)(clock() - start) / CLOCKS_PER_SEC < 2.0);
 	free(buf);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	if (buf) {
-		buf[n] = '\0';
-		*len = (size_t)n;
-	}
-	return buf;
 }
 
 static int name_cmp(const void *a, const void *b)
