@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* What up, down and status share: operands, plans on screen and in JSON. */
-#include <jansson.h>
+/* What up, down, status, check and doctor share: operands and progress. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
-#include "core/plan.h"
 
 bool cli_is_file(const char *arg)
 {
@@ -23,6 +21,26 @@ bool cli_is_file(const char *arg)
 	return stat(arg, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+int cli_topology(struct nsnet_ctx *c, const char *arg, bool need, struct nsnet_topology **ret,
+		 char *name, size_t len, struct nsnet_error *err)
+{
+	int r;
+
+	*ret = NULL;
+	if (cli_is_file(arg))
+		r = nsnet_topology_load_file(arg, ret, err);
+	else
+		r = nsnet_topology_load_recorded(c, arg, ret, err);
+	if (r == -ENOENT && !need && !cli_is_file(arg)) {
+		snprintf(name, len, "%s", arg);
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	snprintf(name, len, "%s", nsnet_topology_name(*ret));
+	return 0;
+}
+
 void cli_progress_planned(size_t n, void *data)
 {
 	struct cli_progress *pg = data;
@@ -33,11 +51,9 @@ void cli_progress_planned(size_t n, void *data)
 	pg->counter = n >= CLI_PROGRESS_COUNTER_MIN && isatty(STDOUT_FILENO);
 }
 
-void cli_progress_end(void *data)
+void cli_progress_end(struct cli_progress *pg)
 {
-	struct cli_progress *pg = data;
-
-	if (pg && pg->counter && pg->i) {
+	if (pg->counter && pg->i) {
 		printf("\n");
 		pg->counter = false;
 	}
@@ -51,60 +67,29 @@ static int terminal_width(void)
 	return ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20 ? ws.ws_col : 80;
 }
 
-void cli_print_action(const struct action *a, void *data)
+void cli_progress_action(const struct nsnet_action *a, void *data)
 {
 	static struct timespec last;
 	struct cli_progress *pg = data;
 	struct timespec now;
-	bool due, final = false;
-	char line[512];
+	bool final = ++pg->i == pg->n;
 
-	action_describe(a, line, sizeof(line));
-	if (pg)
-		final = ++pg->i == pg->n;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	/*
-	 * What is being changed shows within 50 ms, without a write per line
-	 * (an up of 1000 namespaces makes 7000 changes).
-	 */
-	due = (now.tv_sec - last.tv_sec) * 1000000000L + (now.tv_nsec - last.tv_nsec) >= 50000000L;
-	if (pg && pg->counter) {
-		if (due || final) {
-			char head[48];
-			int w = terminal_width(), room;
-
-			room = w - snprintf(head, sizeof(head), "[%zu/%zu] ", pg->i, pg->n) - 1;
-			printf("\r\033[K%s%.*s", head, room > 0 ? room : 0, line);
-		}
-	} else {
-		printf("%s\n", line);
+	if (!pg->counter) {
+		/* A line per change, there when it is printed: on a pipe too (a log follows it). */
+		printf("%s\n", a->description);
+		fflush(stdout);
+		return;
 	}
-	if (due || final) {
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	/* On a terminal what is being changed shows within 50 ms, without a write per change. */
+	if ((now.tv_sec - last.tv_sec) * 1000000000L + (now.tv_nsec - last.tv_nsec) >= 50000000L ||
+	    final) {
+		char head[48];
+		int room;
+
+		room = terminal_width() - snprintf(head, sizeof(head), "[%zu/%zu] ", pg->i, pg->n) - 1;
+		printf("\r\033[K%s%.*s", head, room > 0 ? room : 0, a->description);
 		fflush(stdout);
 		last = now;
 	}
-}
-
-void cli_print_plan(const struct plan *p, const char *indent)
-{
-	char line[512];
-
-	for (size_t i = 0; i < p->n; i++) {
-		action_describe(&p->v[i], line, sizeof(line));
-		printf("%s%s\n", indent, line);
-	}
-}
-
-json_t *cli_plan_json(const struct plan *p)
-{
-	json_t *arr = json_array();
-	char line[512];
-
-	for (size_t i = 0; i < p->n; i++) {
-		action_describe(&p->v[i], line, sizeof(line));
-		json_array_append_new(arr, json_pack("{s:s, s:s}", "action",
-						     action_type_name(p->v[i].type),
-						     "description", line));
-	}
-	return arr;
 }

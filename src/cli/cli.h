@@ -1,15 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The command-line front end: a table of subcommands that also produces the
- * help, and the few helpers every subcommand shares for options and errors.
+ * The command-line front end over libnsnet (include/nsnet.h, and nothing
+ * else of nsnet's): a table of subcommands whose options also produce the
+ * help, one option parser for all of them, and the few helpers every
+ * subcommand shares to render results. Each subcommand parses its
+ * arguments, makes one library call (after loading its topology), and
+ * renders what comes back.
  */
 #ifndef NSNET_CLI_H
 #define NSNET_CLI_H
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
-#include "core/error.h"
+#include "nsnet.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define _cleanup_(f) __attribute__((cleanup(f)))
 
 enum {
 	EXIT_OK = 0,
@@ -17,38 +26,81 @@ enum {
 	EXIT_USAGE = 2,
 };
 
+/* An option of a subcommand: how it is written, and its line in --help. */
+struct cli_opt {
+	const char *name; /* "dry-run" */
+	char short_name;  /* 'n' */
+	const char *arg;  /* "MS" when it takes a value, else NULL */
+	const char *help;
+};
+
+#define CLI_OPTS_MAX 6
+
 struct command {
 	const char *name;
 	int (*run)(const struct command *cmd, int argc, char **argv);
 	const char *args;    /* "NAME [--no-loopback]" */
 	const char *summary; /* one line */
-	const char *help;    /* options, one per line, or NULL */
-	const char *parent;  /* "ns" for "ns add"; NULL for a top-level command */
+	struct cli_opt opts[CLI_OPTS_MAX];
+	const char *parent; /* "ns" for "ns add"; NULL for a top-level command */
+	bool needs_root;    /* talks to the kernel: say so first when not privileged */
+	bool leading;	    /* options end at the first operand (exec's command follows) */
 };
 
-/* Prints "nsnet: <msg>" to stderr and returns the exit status the error calls for. */
-int cli_fail(const struct error *err);
-/* Prints a usage error for cmd and returns EXIT_USAGE. */
-int cli_usage(const struct command *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void cli_help(const struct command *cmd, const char *prefix, FILE *out);
-void cli_warn(const char *msg);
+/* What cli_parse found: which options were given (by their index in cmd->opts), and values. */
+struct cli_args {
+	bool set[CLI_OPTS_MAX];
+	const char *value[CLI_OPTS_MAX];
+	int first; /* the first operand */
+	int n;	   /* how many operands */
+};
 
 /*
- * Parses the options every read-only command shares; returns the index of the
- * first operand, or -1 after printing help (exit 0) and -2 on a usage error.
+ * Parses argv by cmd->opts: -1 with a filled, to go on; or the exit status
+ * to return at once (help printed: EXIT_OK; usage error printed:
+ * EXIT_USAGE). Refuses to go on without privileges when the command needs
+ * them, before looking at any operand: that is what a person must fix first.
  */
-int cli_parse_simple(const struct command *cmd, const char *prefix, int argc, char **argv,
-		     bool *json, bool *flag, const char *flag_long, char flag_short);
-/* As cli_parse_simple, but options end at the first operand (exec's command follows). */
-int cli_parse_leading(const struct command *cmd, int argc, char **argv);
+int cli_parse(const struct command *cmd, int argc, char **argv, struct cli_args *a);
+bool cli_flag(const struct command *cmd, const struct cli_args *a, const char *name);
+const char *cli_value(const struct command *cmd, const struct cli_args *a, const char *name);
+
+/* Prints "nsnet: <msg>" to stderr and returns the exit status the error calls for. */
+int cli_fail(const struct nsnet_error *err);
+/* Prints a usage error for cmd and returns EXIT_USAGE. */
+int cli_usage(const struct command *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_help(const struct command *cmd, FILE *out);
+void cli_warn(const char *msg);
+void cli_warn_cb(const char *msg, void *data);
+
+/* A context for this run, from the environment (NSNET_STATE_DIR, NSNET_FAULT_*). */
+int cli_ctx(struct nsnet_ctx **ret, struct nsnet_error *err);
+static inline void cli_ctx_freep(struct nsnet_ctx **c)
+{
+	nsnet_ctx_free(*c);
+}
+static inline void cli_topology_freep(struct nsnet_topology **t)
+{
+	nsnet_topology_free(*t);
+}
+static inline void cli_freep(void *p)
+{
+	free(*(void **)p);
+}
+#define _cleanup_ctx_ _cleanup_(cli_ctx_freep)
+#define _cleanup_topology_ _cleanup_(cli_topology_freep)
+#define _cleanup_free_ _cleanup_(cli_freep)
 
 /* Whether a FILE|NAME operand names a file: a path, a .yaml/.yml name, or an existing file. */
 bool cli_is_file(const char *arg);
-/* The topology name a FILE|NAME operand stands for (the file is parsed, and kept in *ret_t if
- * ret_t is not NULL). */
-struct topology;
-int cli_topology_name(const char *arg, char *buf, size_t len, struct topology **ret_t,
-		      struct error *err);
+/*
+ * A FILE|NAME operand: a file is loaded; a NAME is loaded from its recorded
+ * file when recorded (need: it must be), else *ret stays NULL and only the
+ * name is known (copied to name).
+ */
+int cli_topology(struct nsnet_ctx *c, const char *arg, bool need, struct nsnet_topology **ret,
+		 char *name, size_t len, struct nsnet_error *err);
+
 /*
  * Progress of up and down: one line per change, or on a terminal, for plans
  * of CLI_PROGRESS_COUNTER_MIN changes or more, one line with a counter
@@ -60,23 +112,16 @@ struct cli_progress {
 	bool counter;
 };
 void cli_progress_planned(size_t n, void *data);
-/* Prints one action as it is applied (data: a struct cli_progress, or NULL). */
-struct action;
-void cli_print_action(const struct action *a, void *data);
+void cli_progress_action(const struct nsnet_action *a, void *data);
 /* Ends the counter's line, if any: before a summary or an error. */
-void cli_progress_end(void *data);
-/* Prints one line per action of a plan, prefixed by indent. */
-struct plan;
-void cli_print_plan(const struct plan *p, const char *indent);
-struct json_t;
-/* The plan as a JSON array of {"action", "description"}. */
-struct json_t *cli_plan_json(const struct plan *p);
+void cli_progress_end(struct cli_progress *pg);
+/* Prints a JSON text the library made, with a newline; returns EXIT_OK or, if NULL, fails. */
+int cli_print_json(char *text, const struct nsnet_error *err);
 
 /* Whether to colour standard output: a terminal, NO_COLOR unset or empty, TERM not "dumb". */
 bool cli_color(void);
-struct check_list;
 /* The result of a check, as `nsnet check` prints it; returns its exit status. */
-int cli_check_print(const struct topology *t, const struct check_list *l, double secs, bool json);
+int cli_check_print(const struct nsnet_check *k, const char *name, bool json);
 
 int cmd_ns(const struct command *cmd, int argc, char **argv);
 int cmd_up(const struct command *cmd, int argc, char **argv);

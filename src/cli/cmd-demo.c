@@ -16,20 +16,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "core/check.h"
-#include "core/macro.h"
-#include "core/plan.h"
-#include "sys/engine.h"
-#include "sys/netns.h"
-#include "sys/nsctx.h"
-#include "sys/probe.h"
-#include "sys/rtnl.h"
-#include "sys/sandbox.h"
+#include <jansson.h>
 
-#define PROBE_TIMEOUT_MS CHECK_TIMEOUT_MS
+#include "cli.h"
+
+#define PROBE_TIMEOUT_MS NSNET_CHECK_TIMEOUT_DEFAULT
+#define LAN_NS "lan"
 
 struct demo {
+	struct nsnet_ctx *c;
 	const char *bold, *ok, *bad, *dim, *off;
 	unsigned failed;
 	unsigned passed;
@@ -147,13 +142,8 @@ static const struct step steps[] = {
 	},
 };
 
-static const struct sandbox_lan lan = {
-	.ns = "lan",
-	.host_addr = {{AF_INET, {.bytes = {192, 168, 1, 2}}}, 24},
-	.lan_addr = {{AF_INET, {.bytes = {192, 168, 1, 3}}}, 24},
-};
-
-static void verdict(struct demo *d, bool ok, const char *fmt, ...) _printf_(3, 4);
+static void verdict(struct demo *d, bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 static void verdict(struct demo *d, bool ok, const char *fmt, ...)
 {
@@ -194,13 +184,10 @@ static void print_block(const struct demo *d, const char *label, const char *tex
 	print_indented("      ", text);
 }
 
-static void print_action(const struct action *a, void *data)
+static void print_action(const struct nsnet_action *a, void *data)
 {
-	char line[512];
-
 	(void)data;
-	action_describe(a, line, sizeof(line));
-	printf("      %s\n", line);
+	printf("      %s\n", a->description);
 }
 
 static void print_warning(const char *msg, void *data)
@@ -209,70 +196,73 @@ static void print_warning(const char *msg, void *data)
 	printf("      warning: %s\n", msg);
 }
 
-static void probes_print(struct demo *d, const struct check_list *l)
+/* Probes k for real and prints each probe's verdict. */
+static int probe_and_print(struct demo *d, struct nsnet_check *k)
 {
-	char line[512];
+	struct nsnet_error err = {0};
 
-	for (size_t i = 0; i < l->n; i++) {
-		const struct check_probe *p = &l->v[i];
+	if (nsnet_check_run(d->c, k, PROBE_TIMEOUT_MS, &err) < 0)
+		return cli_fail(&err);
+	for (size_t i = 0; i < nsnet_check_count(k); i++) {
+		const struct nsnet_probe *p = nsnet_check_probe(k, i);
 
-		check_probe_describe(p, line, sizeof(line));
-		verdict(d, check_probe_ok(p), "%s: %s%s", line, check_result_name(p->result),
+		verdict(d, p->ok, "%s: %s%s", p->line, p->result,
 			p->self_listened ? " (nsnet listened at the target)" : "");
 	}
+	return 0;
 }
 
-/* Probes l for real and prints each probe's verdict. */
-static int probe_and_print(struct demo *d, struct check_list *l)
+/* What `nsnet show NS --json` says of ns, parsed; NULL (a FAIL printed) if it cannot. */
+static json_t *show(struct demo *d, const char *ns)
 {
-	struct error err = {0};
+	struct nsnet_error err = {0};
+	char *text = NULL;
+	json_t *o;
 
-	if (probe_run(l, PROBE_TIMEOUT_MS, &err) < 0)
-		return cli_fail(&err);
-	probes_print(d, l);
-	return 0;
+	if (nsnet_show_json(d->c, ns, &text, &err) < 0) {
+		verdict(d, false, "read '%s': %s", ns ? ns : "the host", err.msg);
+		return NULL;
+	}
+	o = json_loads(text, 0, NULL);
+	free(text);
+	if (!o)
+		verdict(d, false, "read '%s': unreadable", ns ? ns : "the host");
+	return o;
 }
 
 /* `ip -n NS link` or `ip -n NS neigh`, from nsnet's own netlink reading. */
 static void look_inside(struct demo *d, const char *ns, bool neigh)
 {
-	_cleanup_(nsctx_freep) struct nsctx *c = NULL;
-	_cleanup_(netstate_freep) struct netstate *st = netstate_new();
-	struct nl_sock *s;
-	struct error err = {0};
-	char a[INET_STR_MAX], mac[3 * LLADDR_MAX];
+	json_t *o = show(d, ns), *v;
+	size_t i;
 
-	if (!st || nsctx_new(&c, &err) < 0 || nsctx_get(c, ns, &s, NULL, &err) < 0 ||
-	    nl_observe(s, st, NL_OBSERVE_ALL, &err) < 0) {
-		verdict(d, false, "read '%s': %s", ns, err.msg);
+	if (!o)
 		return;
-	}
 	printf("   %snsnet show %s%s\n", d->dim, ns, d->off);
 	if (!neigh) {
-		for (size_t i = 0; i < st->n_links; i++)
-			printf("      %s: %s mtu %u\n", st->links[i].name,
-			       st->links[i].flags & 1 ? "UP" : "DOWN", st->links[i].mtu);
-		return;
+		json_array_foreach(json_object_get(o, "links"), i, v)
+			printf("      %s: %s mtu %d\n",
+			       json_string_value(json_object_get(v, "name")),
+			       json_is_true(json_object_get(v, "up")) ? "UP" : "DOWN",
+			       (int)json_integer_value(json_object_get(v, "mtu")));
+	} else {
+		json_array_foreach(json_object_get(o, "neighbours"), i, v)
+			printf("      %s lladdr %s\n", json_string_value(json_object_get(v, "dst")),
+			       json_string_value(json_object_get(v, "lladdr")));
+		verdict(d, json_array_size(json_object_get(o, "neighbours")) > 0,
+			"red learnt blue's MAC address by ARP");
 	}
-	for (size_t i = 0; i < st->n_neighs; i++) {
-		inet_addr_format(&st->neighs[i].dst, a, sizeof(a));
-		mac_format(st->neighs[i].lladdr, st->neighs[i].lladdr_len, mac, sizeof(mac));
-		printf("      %s lladdr %s\n", a, mac);
-	}
-	verdict(d, st->n_neighs > 0, "red learnt blue's MAC address by ARP");
+	json_decref(o);
 }
 
 static void tcp_seen(struct demo *d, const char *what, const char *from, const char *to,
-		     uint16_t port, const char *at_ns, const char *at, const char *want)
+		     unsigned port, const char *at_ns, const char *at, const char *want)
 {
-	struct inet_addr ta, la;
-	struct error err = {0};
-	char seen[INET_STR_MAX];
+	struct nsnet_error err = {0};
+	char seen[64];
 
-	inet_addr_parse(to, &ta, NULL);
-	inet_addr_parse(at, &la, NULL);
-	if (probe_tcp_seen(from, &ta, port, at_ns, &la, port, PROBE_TIMEOUT_MS, seen, sizeof(seen),
-			   &err) < 0) {
+	if (nsnet_tcp_seen(d->c, from, to, port, at_ns, at, port, PROBE_TIMEOUT_MS, seen,
+			   sizeof(seen), &err) < 0) {
 		verdict(d, false, "%s: %s", what, err.msg);
 		return;
 	}
@@ -282,8 +272,7 @@ static void tcp_seen(struct demo *d, const char *what, const char *from, const c
 
 static void extra(struct demo *d, enum step_extra x)
 {
-	struct check_list l = {0};
-	struct inet_addr a;
+	struct nsnet_check *k = NULL;
 
 	switch (x) {
 	case EXTRA_NONE:
@@ -295,19 +284,20 @@ static void extra(struct demo *d, enum step_extra x)
 		look_inside(d, "red", true);
 		return;
 	case EXTRA_HOST:
-		inet_addr_parse("192.168.15.1", &a, NULL);
-		check_list_add(&l, "", "red", &a, NULL);
-		inet_addr_parse("192.168.15.2", &a, NULL);
-		check_list_add(&l, "", "blue", &a, NULL);
-		probe_and_print(d, &l);
-		check_list_clear(&l);
+		if (nsnet_check_new(d->c, NULL, 0, &k, NULL) >= 0 &&
+		    nsnet_check_add(k, NULL, "red", "192.168.15.1", 0, NULL) >= 0 &&
+		    nsnet_check_add(k, NULL, "blue", "192.168.15.2", 0, NULL) >= 0)
+			probe_and_print(d, k);
+		else
+			verdict(d, false, "the host's probes: out of memory");
+		nsnet_check_free(k);
 		return;
 	case EXTRA_NAT_SEEN:
-		tcp_seen(d, "blue -> lan 192.168.1.3:8080", "blue", "192.168.1.3", 8080, "lan",
+		tcp_seen(d, "blue -> lan 192.168.1.3:8080", "blue", "192.168.1.3", 8080, LAN_NS,
 			 "192.168.1.3", "192.168.1.2");
 		return;
 	case EXTRA_FORWARD:
-		tcp_seen(d, "lan -> host 192.168.1.2:80", "lan", "192.168.1.2", 80, "blue",
+		tcp_seen(d, "lan -> host 192.168.1.2:80", LAN_NS, "192.168.1.2", 80, "blue",
 			 "192.168.15.2", "192.168.1.3");
 		return;
 	}
@@ -315,11 +305,10 @@ static void extra(struct demo *d, enum step_extra x)
 
 static int step_run(struct demo *d, size_t n, const struct step *st)
 {
-	_cleanup_(topology_freep) struct topology *t = NULL;
-	struct engine_opts o = {.progress = print_action, .warn = print_warning};
-	struct engine_result res = {0};
-	struct check_list l = {0};
-	struct error err = {0};
+	_cleanup_topology_ struct nsnet_topology *t = NULL;
+	struct nsnet_result *res = NULL;
+	struct nsnet_check *k = NULL;
+	struct nsnet_error err = {0};
 	char label[32];
 	int r;
 
@@ -327,25 +316,24 @@ static int step_run(struct demo *d, size_t n, const struct step *st)
 	print_lines(st->why);
 	print_block(d, "the tutorial types:", st->tutorial);
 	snprintf(label, sizeof(label), "step-%zu.yaml", n);
-	r = topology_parse(label, st->yaml, strlen(st->yaml), &t, &err);
-	if (r < 0)
+	if (nsnet_topology_load_buffer(label, st->yaml, strlen(st->yaml), &t, &err) < 0)
 		return cli_fail(&err);
 	print_block(d, "nsnet is given this file (nsnet up FILE):", st->yaml);
 	printf("   %snsnet did (netlink and one nft transaction; no ip, no iptables):%s\n", d->dim,
 	       d->off);
-	r = engine_up(t, NULL, &o, &res, &err);
-	engine_result_clear(&res);
+	r = nsnet_up(d->c, t, 0, &res, &err);
+	nsnet_result_free(res);
 	if (r < 0) {
 		verdict(d, false, "up: %s", err.msg);
 		return -1;
 	}
-	if (check_list_build(t, NULL, 0, &l, &err) < 0)
+	if (nsnet_check_new(d->c, t, NSNET_CHECK_ALONE, &k, &err) < 0)
 		return cli_fail(&err);
-	if (l.n || st->extra == EXTRA_HOST)
+	if (nsnet_check_count(k) || st->extra == EXTRA_HOST)
 		printf("   %sverified with real traffic:%s\n", d->dim, d->off);
-	if (l.n)
-		probe_and_print(d, &l);
-	check_list_clear(&l);
+	if (nsnet_check_count(k))
+		probe_and_print(d, k);
+	nsnet_check_free(k);
 	extra(d, st->extra);
 	return 0;
 }
@@ -353,61 +341,53 @@ static int step_run(struct demo *d, size_t n, const struct step *st)
 /* The `check` of the finished network, as `nsnet check` prints it. */
 static void final_check(struct demo *d)
 {
-	_cleanup_(topology_freep) struct topology *t = NULL;
+	_cleanup_topology_ struct nsnet_topology *t = NULL;
 	const struct step *last = &steps[ARRAY_SIZE(steps) - 1];
-	struct check_list l = {0};
-	struct error err = {0};
-	struct timespec a, b;
+	struct nsnet_check *k = NULL;
+	struct nsnet_error err = {0};
 
 	printf("\n%s== nsnet check tutorial%s\n", d->bold, d->off);
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	if (topology_parse("tutorial.yaml", last->yaml, strlen(last->yaml), &t, &err) < 0 ||
-	    check_list_build(t, NULL, 0, &l, &err) < 0 ||
-	    probe_run(&l, PROBE_TIMEOUT_MS, &err) < 0) {
+	if (nsnet_topology_load_buffer("tutorial.yaml", last->yaml, strlen(last->yaml), &t, &err) <
+		    0 ||
+	    nsnet_check(d->c, t, NSNET_CHECK_ALONE, PROBE_TIMEOUT_MS, &k, &err) < 0) {
 		verdict(d, false, "check: %s", err.msg);
 		return;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	cli_check_print(t, &l,
-			(double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9, false);
-	for (size_t i = 0; i < l.n; i++)
-		if (check_probe_ok(&l.v[i]))
+	cli_check_print(k, "tutorial", false);
+	for (size_t i = 0; i < nsnet_check_count(k); i++)
+		if (nsnet_check_probe(k, i)->ok)
 			d->passed++;
 		else
 			d->failed++;
-	check_list_clear(&l);
+	nsnet_check_free(k);
 }
 
 /* After down: the sandbox's host has nothing but lo. */
 static void host_links_left(struct demo *d)
 {
-	_cleanup_(nsctx_freep) struct nsctx *c = NULL;
-	_cleanup_(netstate_freep) struct netstate *st = netstate_new();
-	struct nl_sock *s;
-	struct error err = {0};
+	json_t *o = show(d, NULL);
+	size_t n;
 
-	if (!st || nsctx_new(&c, &err) < 0 || nsctx_get(c, "", &s, NULL, &err) < 0 ||
-	    nl_observe(s, st, NL_OBSERVE_LINKS, &err) < 0) {
-		verdict(d, false, "read the host: %s", err.msg);
+	if (!o)
 		return;
-	}
-	verdict(d, st->n_links == 1, "links left on the sandbox's host: %zu (lo)", st->n_links - 1);
+	n = json_array_size(json_object_get(o, "links"));
+	verdict(d, n == 1, "links left on the sandbox's host: %zu (lo)", n - 1);
+	json_decref(o);
 }
 
 static void teardown(struct demo *d)
 {
-	struct engine_opts o = {.progress = print_action, .warn = print_warning};
-	struct engine_result res = {0};
-	_cleanup_free_ struct netns_entry *left = NULL;
-	struct error err = {0};
+	_cleanup_free_ struct nsnet_ns_entry *left = NULL;
+	struct nsnet_result *res = NULL;
+	struct nsnet_error err = {0};
 	size_t n_left = 0;
 
 	printf("\n%s== nsnet down tutorial%s\n", d->bold, d->off);
-	if (engine_down("tutorial", &o, &res, &err) < 0)
+	if (nsnet_down(d->c, "tutorial", 0, &res, &err) < 0)
 		verdict(d, false, "down: %s", err.msg);
-	engine_result_clear(&res);
-	sandbox_lan_del(&lan);
-	if (netns_list(&left, &n_left, &err) < 0)
+	nsnet_result_free(res);
+	nsnet_sandbox_lan_del(d->c, LAN_NS);
+	if (nsnet_ns_list(d->c, &left, &n_left, &err) < 0)
 		verdict(d, false, "list namespaces: %s", err.msg);
 	else
 		verdict(d, n_left == 0, "namespaces left in the sandbox: %zu", n_left);
@@ -416,18 +396,21 @@ static void teardown(struct demo *d)
 
 int cmd_demo(const struct command *cmd, int argc, char **argv)
 {
+	_cleanup_ctx_ struct nsnet_ctx *c = NULL;
+	struct nsnet_error err = {0};
 	struct demo d = {0};
-	struct error err = {0};
+	struct cli_args a;
 	int r;
 
-	r = cli_parse_simple(cmd, "", argc, argv, NULL, NULL, NULL, 0);
-	if (r < 0)
-		return r == -1 ? EXIT_OK : EXIT_USAGE;
-	if (r != argc)
-		return cli_usage(cmd, "unexpected argument '%s'", argv[r]);
+	if ((r = cli_parse(cmd, argc, argv, &a)) >= 0)
+		return r;
+	if (a.n)
+		return cli_usage(cmd, "unexpected argument '%s'", argv[a.first]);
 	/* Before anything else touches the system: from here on, nothing is the machine's. */
-	if (sandbox_enter(&err) < 0)
+	if (nsnet_sandbox_enter(&err) < 0 || nsnet_ctx_new(&c, &err) < 0)
 		return cli_fail(&err);
+	d.c = c;
+	nsnet_ctx_set_callbacks(c, print_warning, NULL, print_action, &d);
 	if (cli_color()) {
 		d.bold = "\033[1m";
 		d.ok = "\033[32m";
@@ -442,7 +425,7 @@ int cmd_demo(const struct command *cmd, int argc, char **argv)
 	       "/etc are not touched). Outside LAN: namespace 'lan' 192.168.1.3 behind the\n"
 	       "host's eth0 192.168.1.2, which is also the host's default route.\n",
 	       d.bold, d.off);
-	if (sandbox_lan_add(&lan, &err) < 0)
+	if (nsnet_sandbox_lan_add(c, LAN_NS, "192.168.1.2/24", "192.168.1.3/24", &err) < 0)
 		return cli_fail(&err);
 	for (size_t i = 0; i < ARRAY_SIZE(steps); i++)
 		if (step_run(&d, i + 1, &steps[i]) < 0)

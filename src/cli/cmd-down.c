@@ -1,91 +1,80 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* nsnet down FILE|NAME [--dry-run] */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
-#include "sys/engine.h"
-#include "sys/topofile.h"
 
-/* The topology a FILE|NAME operand names; only the file's name is needed. */
-int cli_topology_name(const char *arg, char *buf, size_t len, struct topology **ret_t,
-		      struct error *err)
+/* "; up: 'a', 'b'": the names a person may have meant. */
+static void print_others(struct nsnet_ctx *c)
 {
-	struct topology *t = NULL;
-	int r;
+	char **names = NULL;
+	size_t n = 0;
 
-	if (!cli_is_file(arg)) {
-		r = name_netns_check(arg, err);
-		if (r < 0)
-			return error_prefix(err, "topology");
-		snprintf(buf, len, "%s", arg);
-		return 0;
+	if (nsnet_topologies(c, &names, &n, NULL) < 0 || !n) {
+		printf("; no topology is up\n");
+	} else {
+		printf("; up:");
+		for (size_t i = 0; i < n; i++)
+			printf(" '%s'", names[i]);
+		printf("\n");
 	}
-	r = topofile_load(arg, &t, err);
-	if (r < 0)
-		return r;
-	snprintf(buf, len, "%s", t->name);
-	if (ret_t)
-		*ret_t = t;
-	else
-		topology_free(t);
-	return 0;
+	nsnet_names_free(names, n);
 }
 
 int cmd_down(const struct command *cmd, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"help", no_argument, NULL, 'h'},
-		{"dry-run", no_argument, NULL, 'n'},
-		{0},
-	};
+	_cleanup_topology_ struct nsnet_topology *t = NULL;
+	_cleanup_ctx_ struct nsnet_ctx *c = NULL;
+	struct nsnet_result *res = NULL;
 	struct cli_progress pg = {0};
-	struct engine_opts o = {
-		.planned = cli_progress_planned,
-		.progress = cli_print_action,
-		.data = &pg,
-	};
-	struct engine_result res = {0};
-	struct error err = {0};
-	char name[NETNS_NAME_MAX + 1];
-	int c, r;
+	struct nsnet_error err = {0};
+	char name[80];
+	struct cli_args a;
+	bool dry;
+	size_t n;
+	int r;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "hn", opts, NULL)) != -1) {
-		if (c == 'h') {
-			cli_help(cmd, "", stdout);
-			return EXIT_OK;
-		} else if (c == 'n') {
-			o.dry_run = true;
-		} else {
-			return cli_usage(cmd, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (argc - optind != 1)
+	if ((r = cli_parse(cmd, argc, argv, &a)) >= 0)
+		return r;
+	dry = cli_flag(cmd, &a, "dry-run");
+	if (a.n != 1)
 		return cli_usage(cmd, "down takes one topology FILE or NAME");
-	if (cli_topology_name(argv[optind], name, sizeof(name), NULL, &err) < 0)
+	if (cli_ctx(&c, &err) < 0)
 		return cli_fail(&err);
-	r = engine_down(name, &o, &res, &err);
+	/* Only the name matters: what is removed is what carries its mark. */
+	if (cli_is_file(argv[a.first])) {
+		if (nsnet_topology_load_file(argv[a.first], &t, &err) < 0)
+			return cli_fail(&err);
+		snprintf(name, sizeof(name), "%s", nsnet_topology_name(t));
+	} else {
+		snprintf(name, sizeof(name), "%s", argv[a.first]);
+	}
+	nsnet_ctx_set_callbacks(c, cli_warn_cb, cli_progress_planned, cli_progress_action, &pg);
+	r = nsnet_down(c, name, dry ? NSNET_DRY_RUN : 0, &res, &err);
 	cli_progress_end(&pg);
 	if (r < 0) {
 		cli_fail(&err);
-		fprintf(stderr, "nsnet: down of '%s': %zu of %zu changes done; run it again\n", name,
-			res.report.done, res.plan ? res.plan->n : 0);
-		engine_result_clear(&res);
-		return EXIT_FAIL;
+		if (res)
+			fprintf(stderr, "nsnet: down of '%s': %zu of %zu changes done; run it again\n",
+				name, nsnet_result_report(res)->done, nsnet_result_count(res));
+		nsnet_result_free(res);
+		return err.kind == NSNET_ERROR_INPUT ? EXIT_USAGE : EXIT_FAIL;
 	}
-	if (o.dry_run) {
-		printf("plan for removing '%s': %zu change%s\n", name, res.plan->n,
-		       res.plan->n == 1 ? "" : "s");
-		cli_print_plan(res.plan, "  ");
-	} else if (res.plan->n) {
-		printf("'%s' is down: %zu change%s\n", name, res.plan->n,
-		       res.plan->n == 1 ? "" : "s");
-	} else {
+	n = nsnet_result_count(res);
+	if (dry) {
+		printf("plan for removing '%s': %zu change%s\n", name, n, n == 1 ? "" : "s");
+		for (size_t i = 0; i < n; i++)
+			printf("  %s\n", nsnet_result_action(res, i)->description);
+	} else if (n) {
+		printf("'%s' is down: %zu change%s\n", name, n, n == 1 ? "" : "s");
+	} else if (nsnet_result_existed(res)) {
 		printf("'%s' is down: nothing of it was left\n", name);
+	} else {
+		/* Idempotent, but a typo must not pass for success in silence. */
+		printf("nothing named '%s' exists: nothing to remove", name);
+		print_others(c);
 	}
-	engine_result_clear(&res);
+	nsnet_result_free(res);
 	return EXIT_OK;
 }

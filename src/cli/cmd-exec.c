@@ -6,17 +6,18 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "sys/netns.h"
 
 int cmd_exec(const struct command *cmd, int argc, char **argv)
 {
-	struct error err = {0};
+	_cleanup_ctx_ struct nsnet_ctx *c = NULL;
+	struct nsnet_error err = {0};
+	struct cli_args a;
 	const char *name;
 	int i, r;
 
-	i = cli_parse_leading(cmd, argc, argv);
-	if (i < 0)
-		return i == -1 ? EXIT_OK : EXIT_USAGE;
+	if ((r = cli_parse(cmd, argc, argv, &a)) >= 0)
+		return r;
+	i = a.first;
 	if (i >= argc)
 		return cli_usage(cmd, "exec needs a namespace NAME and a COMMAND");
 	name = argv[i++];
@@ -24,9 +25,7 @@ int cmd_exec(const struct command *cmd, int argc, char **argv)
 		i++;
 	if (i >= argc)
 		return cli_usage(cmd, "exec needs a COMMAND to run in '%s'", name);
-	if (name_netns_check(name, &err) < 0)
-		return cli_fail(&err);
-	if (netns_switch(name, cli_warn, &err) < 0)
+	if (cli_ctx(&c, &err) < 0 || nsnet_ns_enter(c, name, cli_warn, &err) < 0)
 		return cli_fail(&err);
 	execvp(argv[i], argv + i);
 	/* The shell's conventions, so scripts can tell "not found" from a failed command. */

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* nsnet: entry point and the table of subcommands. */
-#include <getopt.h>
-#include <stdarg.h>
+/* nsnet: entry point, the table of subcommands, and what every subcommand shares. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,38 +8,40 @@
 
 #include "cli.h"
 
-#ifndef NSNET_VERSION
-#define NSNET_VERSION "0"
-#endif
+#define OPT_JSON {"json", 'j', NULL, "print JSON"}
 
 static const struct command commands[] = {
 	{"ns", cmd_ns, "add|del|list ...", "create, delete and list named network namespaces",
-	 NULL},
+	 .needs_root = true},
 	{"exec", cmd_exec, "NAME [--] COMMAND [ARG...]",
-	 "run a command inside a namespace, as 'ip netns exec' does", NULL},
+	 "run a command inside a namespace, as 'ip netns exec' does", .needs_root = true,
+	 .leading = true},
 	{"up", cmd_up, "FILE [--dry-run] [--json]",
 	 "create or converge the network a topology file describes; roll back on failure",
-	 "  -n, --dry-run  print the plan, change nothing\n"
-	 "  -j, --json     with --dry-run: print the plan as JSON\n"},
+	 {{"dry-run", 'n', NULL, "print the plan, change nothing"},
+	  {"json", 'j', NULL, "with --dry-run: print the plan as JSON"}},
+	 .needs_root = true},
 	{"down", cmd_down, "FILE|NAME [--dry-run]",
 	 "remove everything a topology owns, whatever its file says now",
-	 "  -n, --dry-run  print what would be removed, change nothing\n"},
+	 {{"dry-run", 'n', NULL, "print what would be removed, change nothing"}},
+	 .needs_root = true},
 	{"status", cmd_status, "[FILE|NAME] [--json]",
-	 "what a topology owns, and how it differs from its file (exit 1 on drift)",
-	 "  -j, --json     print JSON\n"},
+	 "what a topology owns, and how it differs from its file (exit 1 on drift)", {OPT_JSON},
+	 .needs_root = true},
 	{"check", cmd_check, "FILE|NAME [--json] [--timeout MS]",
 	 "probe the network for real: a matrix of who reaches whom, isolation, forwards",
-	 "  -j, --json        print JSON\n"
-	 "  -t, --timeout MS  how long to wait for answers (default 1500)\n"},
-	{"demo", cmd_demo, "",
-	 "the tutorial, live and verified, in a private sandbox nsnet makes for itself", NULL},
+	 {OPT_JSON, {"timeout", 't', "MS", "how long to wait for answers (default 1500)"}},
+	 .needs_root = true},
+	{"demo", cmd_demo, "", "the tutorial, live and verified, in a private sandbox nsnet makes "
+			       "for itself",
+	 .needs_root = true},
 	{"doctor", cmd_doctor, "[FILE|NAME] [--json]",
 	 "why traffic does not flow: each problem, why it matters, the fix (exit 1 if any)",
-	 "  -j, --json     print JSON\n"},
-	{"graph", cmd_graph, "FILE", "the topology as Graphviz DOT, for 'dot -Tsvg'", NULL},
+	 {OPT_JSON}, .needs_root = true},
+	{"graph", cmd_graph, "FILE", "the topology as Graphviz DOT, for 'dot -Tsvg'"},
 	{"show", cmd_show, "[NAME] [--json]",
-	 "links, addresses, routes and neighbours of the host or of a namespace",
-	 "  -j, --json    print JSON\n"},
+	 "links, addresses, routes and neighbours of the host or of a namespace", {OPT_JSON},
+	 .needs_root = true},
 };
 
 bool cli_color(void)
@@ -50,10 +51,10 @@ bool cli_color(void)
 	return isatty(STDOUT_FILENO) && !(nc && nc[0]) && !(term && strcmp(term, "dumb") == 0);
 }
 
-int cli_fail(const struct error *err)
+int cli_fail(const struct nsnet_error *err)
 {
 	fprintf(stderr, "nsnet: %s\n", err->msg[0] ? err->msg : "unknown error");
-	return error_exit_status(err) ? error_exit_status(err) : EXIT_FAIL;
+	return err->kind == NSNET_ERROR_INPUT ? EXIT_USAGE : EXIT_FAIL;
 }
 
 void cli_warn(const char *msg)
@@ -61,68 +62,55 @@ void cli_warn(const char *msg)
 	fprintf(stderr, "nsnet: warning: %s\n", msg);
 }
 
-int cli_usage(const struct command *cmd, const char *fmt, ...)
+void cli_warn_cb(const char *msg, void *data)
 {
-	va_list ap;
-
-	fputs("nsnet: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry 'nsnet %s%s%s --help'.\n", cmd && cmd->parent ? cmd->parent : "",
-		cmd && cmd->parent ? " " : "", cmd ? cmd->name : "");
-	return EXIT_USAGE;
+	(void)data;
+	cli_warn(msg);
 }
 
-void cli_help(const struct command *cmd, const char *prefix, FILE *out)
+int cli_print_json(char *text, const struct nsnet_error *err)
 {
-	fprintf(out, "Usage: nsnet %s%s %s\n\n%s.\n", prefix ? prefix : "", cmd->name, cmd->args,
-		cmd->summary);
-	if (cmd->help)
-		fprintf(out, "\nOptions:\n%s", cmd->help);
-	fprintf(out, "  -h, --help    show this help\n");
+	if (!text)
+		return cli_fail(err);
+	printf("%s\n", text);
+	free(text);
+	return EXIT_OK;
 }
 
-static int parse(const struct command *cmd, const char *prefix, int argc, char **argv,
-		 bool *json, bool *flag, const char *flag_long, char flag_short, bool leading)
+/* NSNET_FAULT_AT, _MODE, _ERRNO, _COUNT: the reliability tests' knob (nsnet(8)). */
+static int fault_from_env(struct nsnet_ctx *c, struct nsnet_error *err)
 {
-	struct option opts[] = {
-		{"help", no_argument, NULL, 'h'},
-		{"json", no_argument, NULL, 'j'},
-		{flag_long ? flag_long : "help", no_argument, NULL, flag_long ? flag_short : 'h'},
-		{0},
-	};
-	char shorts[8];
-	int c;
+	const char *at = getenv("NSNET_FAULT_AT"), *mode = getenv("NSNET_FAULT_MODE");
+	const char *e = getenv("NSNET_FAULT_ERRNO");
+	struct nsnet_fault f = {.count_file = getenv("NSNET_FAULT_COUNT")};
+	long v;
 
-	snprintf(shorts, sizeof(shorts), "%shj%c", leading ? "+" : "", flag_long ? flag_short : 'h');
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
-		if (c == 'h') {
-			cli_help(cmd, prefix, stdout);
-			return -1;
-		} else if (c == 'j' && json) {
-			*json = true;
-		} else if (flag_long && c == flag_short && flag) {
-			*flag = true;
-		} else {
-			cli_usage(cmd, "unknown option '%s'", argv[optind - 1]);
-			return -2;
-		}
+	if (!at && !f.count_file)
+		return 0;
+	v = at ? strtol(at, NULL, 10) : 0;
+	f.at = v > 0 ? (unsigned long)v : 0;
+	f.kill = mode && strcmp(mode, "kill") == 0;
+	f.fail_errno = e && atoi(e) > 0 ? atoi(e) : 0;
+	if (f.count_file && !*f.count_file)
+		f.count_file = NULL;
+	return nsnet_ctx_set_fault(c, &f, err);
+}
+
+int cli_ctx(struct nsnet_ctx **ret, struct nsnet_error *err)
+{
+	struct nsnet_ctx *c;
+	int r;
+
+	r = nsnet_ctx_new(&c, err);
+	if (r < 0)
+		return r;
+	r = fault_from_env(c, err);
+	if (r < 0) {
+		nsnet_ctx_free(c);
+		return r;
 	}
-	return optind;
-}
-
-int cli_parse_simple(const struct command *cmd, const char *prefix, int argc, char **argv,
-		     bool *json, bool *flag, const char *flag_long, char flag_short)
-{
-	return parse(cmd, prefix, argc, argv, json, flag, flag_long, flag_short, false);
-}
-
-int cli_parse_leading(const struct command *cmd, int argc, char **argv)
-{
-	return parse(cmd, "", argc, argv, NULL, NULL, NULL, 0, true);
+	*ret = c;
+	return 0;
 }
 
 static void usage(FILE *out)
@@ -148,7 +136,7 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
-		printf("nsnet %s\n", NSNET_VERSION);
+		printf("nsnet %s\n", nsnet_version());
 		return EXIT_OK;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)

@@ -19,35 +19,7 @@
 #include "netstate.h"
 #include "owner.h"
 #include "topology.h"
-
-/* A namespace as observed: its state and who owns it. */
-struct world_ns {
-	char name[NETNS_NAME_MAX + 1];
-	char owner[NETNS_NAME_MAX + 1]; /* "" when lo carries no nsnet mark */
-	bool marked;
-	struct netstate *st;
-};
-
-/* Host links a topology may claim although unmarked (its journal names them). */
-struct world_claims {
-	char (*names)[IFNAME_MAX + 1];
-	size_t n;
-};
-
-void world_claims_add(struct world_claims *c, const char *name);
-bool world_claims_has(const struct world_claims *c, const char *name);
-void world_claims_clear(struct world_claims *c);
-
-/* What the kernel holds that matters to one topology. */
-struct world {
-	struct netstate *host;
-	struct world_ns *ns; /* every named namespace the topology wants or owns, by name */
-	size_t n_ns;
-	bool fw_exists;
-	char fw_comment[256];
-	int ip_forward; /* -1: unknown */
-	struct world_claims claims;
-};
+#include "world.h"
 
 enum action_type {
 	ACT_NS_ADD,	  /* ns; marks lo and brings it up */
@@ -130,12 +102,5 @@ void action_clear(struct action *a);
 void action_describe(const struct action *a, char *buf, size_t len);
 /* Whether the action writes to the kernel (every one does; kept for clarity of counts). */
 const char *action_type_name(enum action_type t);
-
-void world_free(struct world *w);
-static inline void world_freep(struct world **w)
-{
-	world_free(*w);
-}
-struct world_ns *world_ns_find(const struct world *w, const char *name);
 
 #endif

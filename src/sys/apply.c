@@ -18,7 +18,8 @@
 #include "nft.h"
 #include "rtnl.h"
 #include "state.h"
-#include "world.h"
+#include "observe.h"
+#include "sysctl.h"
 
 /*
  * A step of the undo log. The log is about as long as the plan (6000 steps
@@ -37,6 +38,27 @@ struct undo_log {
 	size_t n, cap;
 	bool oom;
 	bool unused; /* nothing will be rolled back (down, a rollback): push nothing */
+};
+
+/* What one run holds besides the plan: the handles, the journal, the master memo. */
+struct applier {
+	struct nsctx *c;
+	struct journal *journal;
+	/*
+	 * The index of the last master looked up: a bridge of 1000 ports is
+	 * looked up once, not for each port. Forgotten when a link of its name
+	 * is created or deleted (the name may then stand for another link).
+	 */
+	struct {
+		char ns[NETNS_NAME_MAX + 1];
+		char name[IFNAME_MAX + 1];
+		int index; /* 0: none known */
+	} memo;
+};
+
+struct apply_undo {
+	struct undo_log log;
+	struct journal *journal;
 };
 
 static void undo_add(struct undo_log *u, struct undo_step st)
@@ -105,20 +127,12 @@ static void undo_clear(struct undo_log *u)
 	free(u->v);
 }
 
-/* The topology an action works for, from its mark. */
-static const char *topo_of(const struct action *a)
-{
-	const char *t = owner_of_alias(a->alias);
-
-	return t ? t : "";
-}
-
 /* Host links are journalled before they exist: see state.h. */
-static int journal_host_link(const struct action *a, struct error *err)
+static int journal_host_link(struct applier *ap, const struct action *a, struct error *err)
 {
-	if (a->ns[0] && a->peer_ns[0])
+	if ((a->ns[0] && a->peer_ns[0]) || !ap->journal)
 		return 0;
-	return state_pending_add(topo_of(a), PENDING_LINK, a->ns[0] ? a->peer : a->name, err);
+	return journal_add(ap->journal, PENDING_LINK, a->ns[0] ? a->peer : a->name, 0, err);
 }
 
 static struct nl_sock *sock(struct nsctx *c, const char *ns, int *fd, struct error *err,
@@ -130,9 +144,10 @@ static struct nl_sock *sock(struct nsctx *c, const char *ns, int *fd, struct err
 	return *r < 0 ? NULL : s;
 }
 
-static int do_veth(struct nsctx *c, const struct action *a, struct error *err,
+static int do_veth(struct applier *ap, const struct action *a, struct error *err,
 		   struct undo_log *u)
 {
+	struct nsctx *c = ap->c;
 	struct link_attrs la = LINK_ATTRS_INIT, pa = LINK_ATTRS_INIT;
 	struct nl_sock *s;
 	int r, peer_fd;
@@ -150,7 +165,7 @@ static int do_veth(struct nsctx *c, const struct action *a, struct error *err,
 	pa.alias = a->alias;
 	pa.netns_fd = peer_fd;
 	la.group = pa.group = OWNER_GROUP;
-	r = journal_host_link(a, err);
+	r = journal_host_link(ap, a, err);
 	if (r < 0)
 		return r;
 	r = nl_link_add_veth(s, a->name, &la, a->peer, &pa, err);
@@ -171,42 +186,31 @@ static int do_veth(struct nsctx *c, const struct action *a, struct error *err,
 	return nl_link_setup(s, a->peer, a->alias, a->peer_no_ipv6, err);
 }
 
-/*
- * The index of the last master looked up: a bridge of 1000 ports is looked up
- * once, not for each port. Forgotten when a link of its name is created or
- * deleted (the name may then stand for another link).
- */
-static struct {
-	char ns[NETNS_NAME_MAX + 1];
-	char name[IFNAME_MAX + 1];
-	int index; /* 0: none known */
-} master_memo;
-
-static void master_memo_forget(const char *ns, const char *name)
+static void master_memo_forget(struct applier *ap, const char *ns, const char *name)
 {
-	if (strcmp(master_memo.ns, ns) == 0 &&
-	    (strcmp(master_memo.name, name) == 0 || !name[0]))
-		master_memo.index = 0;
+	if (strcmp(ap->memo.ns, ns) == 0 && (strcmp(ap->memo.name, name) == 0 || !name[0]))
+		ap->memo.index = 0;
 }
 
-static int set_master(struct nl_sock *s, const struct action *a, struct error *err)
+static int set_master(struct applier *ap, struct nl_sock *s, const struct action *a,
+		      struct error *err)
 {
 	int r;
 
 	if (!a->master[0])
 		return nl_link_set_master(s, a->name, NULL, err);
-	if (!master_memo.index || strcmp(master_memo.ns, a->ns) != 0 ||
-	    strcmp(master_memo.name, a->master) != 0) {
-		master_memo.index = 0;
-		r = nl_link_index(s, a->master, &master_memo.index, err);
+	if (!ap->memo.index || strcmp(ap->memo.ns, a->ns) != 0 ||
+	    strcmp(ap->memo.name, a->master) != 0) {
+		ap->memo.index = 0;
+		r = nl_link_index(s, a->master, &ap->memo.index, err);
 		if (r < 0) {
-			master_memo.index = 0;
+			ap->memo.index = 0;
 			return error_prefix(err, "link '%s': set master", a->name);
 		}
-		snprintf(master_memo.ns, sizeof(master_memo.ns), "%s", a->ns);
-		snprintf(master_memo.name, sizeof(master_memo.name), "%s", a->master);
+		snprintf(ap->memo.ns, sizeof(ap->memo.ns), "%s", a->ns);
+		snprintf(ap->memo.name, sizeof(ap->memo.name), "%s", a->master);
 	}
-	return nl_link_set_master_index(s, a->name, a->master, master_memo.index, err);
+	return nl_link_set_master_index(s, a->name, a->master, ap->memo.index, err);
 }
 
 static int do_route(struct nl_sock *s, const struct action *a, bool add, struct error *err)
@@ -255,26 +259,30 @@ static void push_fw_undo(struct undo_log *u, const char *table, char *saved)
 	free(inv.script);
 }
 
-static int run_action(struct nsctx *c, const struct action *a, struct undo_log *u,
+static int run_action(struct applier *ap, const struct action *a, struct undo_log *u,
 		      struct error *err)
 {
+	struct nsctx *c = ap->c;
+	uint64_t mark;
 	struct nl_sock *s = NULL;
 	int r = 0, old;
 	char *saved;
 
 	/* Whatever (re)creates or deletes a link may reuse or free a master's name. */
 	if (a->type == ACT_BRIDGE_ADD || a->type == ACT_VETH_ADD || a->type == ACT_LINK_DEL) {
-		master_memo_forget(a->ns, a->name);
+		master_memo_forget(ap, a->ns, a->name);
 		if (a->type == ACT_VETH_ADD)
-			master_memo_forget(a->peer_ns, a->peer);
+			master_memo_forget(ap, a->peer_ns, a->peer);
 	}
 	if (a->type == ACT_NS_ADD || a->type == ACT_NS_DEL)
-		master_memo_forget(a->ns, "");
+		master_memo_forget(ap, a->ns, "");
 	switch (a->type) {
 	case ACT_NS_ADD:
-		r = state_pending_add(topo_of(a), PENDING_NS, a->ns, err);
+		/* The placeholder's mark is journalled first: see state.h. */
+		mark = netns_mark_new();
+		r = ap->journal ? journal_add(ap->journal, PENDING_NS, a->ns, mark, err) : 0;
 		if (r >= 0)
-			r = nsctx_ns_add(c, a->ns, a->alias, err);
+			r = nsctx_ns_add(c, a->ns, a->alias, mark, err);
 		if (r >= 0)
 			undo_push_type(u, a, ACT_NS_DEL);
 		return r;
@@ -283,8 +291,8 @@ static int run_action(struct nsctx *c, const struct action *a, struct undo_log *
 		r = netns_del(a->ns, err);
 		return r == -ENOENT ? 0 : r; /* already gone: what a delete wants */
 	case ACT_FORWARDING:
-		old = sysctl_ip_forward_get();
-		r = sysctl_ip_forward_set(a->value, err);
+		old = sysctl_get(SYSCTL_IP_FORWARD);
+		r = sysctl_set(SYSCTL_IP_FORWARD, a->value, err);
 		if (r >= 0 && old >= 0) {
 			struct action inv = *a;
 
@@ -321,7 +329,7 @@ static int run_action(struct nsctx *c, const struct action *a, struct undo_log *
 		la.mac = a->has_mac ? a->mac : NULL;
 		la.alias = a->alias;
 		la.group = OWNER_GROUP;
-		r = journal_host_link(a, err);
+		r = journal_host_link(ap, a, err);
 		if (r < 0)
 			return r;
 		r = nl_link_add_bridge(s, a->name, &la, err);
@@ -332,7 +340,7 @@ static int run_action(struct nsctx *c, const struct action *a, struct undo_log *
 		return r;
 	}
 	case ACT_VETH_ADD:
-		r = do_veth(c, a, err, u);
+		r = do_veth(ap, a, err, u);
 		return r;
 	case ACT_LINK_DEL:
 		r = nl_link_del(s, a->name, err);
@@ -340,7 +348,7 @@ static int run_action(struct nsctx *c, const struct action *a, struct undo_log *
 			return 0; /* gone already (with its peer, or by hand) */
 		break;
 	case ACT_LINK_MASTER:
-		r = set_master(s, a, err);
+		r = set_master(ap, s, a, err);
 		break;
 	case ACT_LINK_MTU:
 		r = nl_link_set_mtu(s, a->name, a->mtu, err);
@@ -387,7 +395,7 @@ static int run_action(struct nsctx *c, const struct action *a, struct undo_log *
 }
 
 /* Runs the undo log backwards, past failures: put back as much as can be. */
-static void rollback(struct nsctx *c, struct undo_log *u, struct apply_report *rep)
+static void rollback(struct applier *ap, struct undo_log *u, struct apply_report *rep)
 {
 	for (size_t i = u->n; i-- > 0;) {
 		const struct undo_step *st = &u->v[i];
@@ -404,7 +412,7 @@ static void rollback(struct nsctx *c, struct undo_log *u, struct apply_report *r
 			tmp.script = NULL;
 			run = &tmp;
 		}
-		if (run_action(c, run, &none, &e) < 0) {
+		if (run_action(ap, run, &none, &e) < 0) {
 			if (!rep->undo_failed++)
 				snprintf(rep->undo_error, sizeof(rep->undo_error), "%s", e.msg);
 		} else {
@@ -483,25 +491,24 @@ static void wait_gone(struct nsctx *c, const struct action *v, size_t n,
 	}
 }
 
-int apply_plan(struct nsctx *c, const struct plan *p, bool stop_on_error,
-	       apply_progress_fn progress, void *data, struct apply_report *rep,
-	       struct error *err)
+int apply_plan(struct nsctx *c, const struct plan *p, const struct apply_opts *o,
+	       struct apply_report *rep, struct apply_undo **ret_undo, struct error *err)
 {
+	struct applier ap = {.c = c, .journal = o->journal};
 	struct ns_failed failed = {0};
-	struct undo_log u = {.unused = !stop_on_error};
+	struct undo_log u = {.unused = !o->stop_on_error};
 	_cleanup_free_ int *gone_res = NULL;
 	_cleanup_free_ struct error *gone_err = NULL;
 	size_t gone_start = 0, gone_end = 0;
 	int first = 0;
 
 	memset(rep, 0, sizeof(*rep));
-	master_memo.index = 0;
 	for (size_t i = 0; i < p->n; i++) {
 		struct error e = {0};
 		int r;
 
-		if (progress)
-			progress(&p->v[i], data);
+		if (o->progress)
+			o->progress(&p->v[i], o->data);
 		if (p->v[i].type == ACT_LINK_GONE) {
 			/* The whole run of them at its first: one wait. */
 			if (i >= gone_end) {
@@ -525,7 +532,7 @@ int apply_plan(struct nsctx *c, const struct plan *p, bool stop_on_error,
 				r = error_set(&e, -ENOMEM, "out of memory");
 			}
 		} else {
-			r = run_action(c, &p->v[i], &u, &e);
+			r = run_action(&ap, &p->v[i], &u, &e);
 		}
 		if (r < 0 && p->v[i].type == ACT_NS_DEL)
 			ns_failed_add(&failed, p->v[i].ns);
@@ -545,12 +552,43 @@ int apply_plan(struct nsctx *c, const struct plan *p, bool stop_on_error,
 			action_describe(&p->v[i], what, sizeof(what));
 			error_prefix(err, "step %zu of %zu (%s)", i + 1, p->n, what);
 		}
-		if (stop_on_error) {
-			rollback(c, &u, rep);
+		if (o->stop_on_error) {
+			rollback(&ap, &u, rep);
 			break;
 		}
 	}
-	undo_clear(&u);
 	free(failed.names);
+	if (!first && ret_undo && !u.unused) {
+		*ret_undo = calloc(1, sizeof(**ret_undo));
+		if (*ret_undo) {
+			(*ret_undo)->log = u;
+			(*ret_undo)->journal = o->journal;
+			return 0;
+		}
+		/* Without the log a later failure cannot be undone: treat it as this one's. */
+		first = error_set(err, -ENOMEM, "out of memory (undo log)");
+		rep->failed_at = p->n;
+		rollback(&ap, &u, rep);
+	}
+	undo_clear(&u);
 	return first;
+}
+
+void apply_rollback(struct nsctx *c, struct apply_undo *u, struct apply_report *rep)
+{
+	struct applier ap = {.c = c};
+
+	if (!u)
+		return;
+	ap.journal = u->journal;
+	rollback(&ap, &u->log, rep);
+	apply_undo_free(u);
+}
+
+void apply_undo_free(struct apply_undo *u)
+{
+	if (!u)
+		return;
+	undo_clear(&u->log);
+	free(u);
 }

@@ -22,12 +22,27 @@ struct apply_report {
 /* Called before each action runs, with its description. */
 typedef void (*apply_progress_fn)(const struct action *a, void *data);
 
+struct journal;
+
+struct apply_opts {
+	bool stop_on_error; /* up: roll back and stop at the first failure; down: keep going */
+	apply_progress_fn progress;
+	void *data;
+	struct journal *journal; /* where creations are announced first (state.h) */
+};
+
+/* The undo log of a plan that was applied, until the caller keeps or reverts it. */
+struct apply_undo;
+
 /*
- * Runs the plan. stop_on_error: roll back and stop at the first failure (up);
- * otherwise keep going past failures and report the first (down).
+ * Runs the plan. With stop_on_error, a failure rolls back what was done; on
+ * success, ret_undo (if not NULL) receives the undo log, so that a failure
+ * after the plan (recording the state) can still put everything back.
  */
-int apply_plan(struct nsctx *c, const struct plan *p, bool stop_on_error,
-	       apply_progress_fn progress, void *data, struct apply_report *rep,
-	       struct error *err);
+int apply_plan(struct nsctx *c, const struct plan *p, const struct apply_opts *o,
+	       struct apply_report *rep, struct apply_undo **ret_undo, struct error *err);
+/* Runs u backwards (counting into rep) and frees it. */
+void apply_rollback(struct nsctx *c, struct apply_undo *u, struct apply_report *rep);
+void apply_undo_free(struct apply_undo *u);
 
 #endif

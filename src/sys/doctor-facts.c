@@ -14,18 +14,8 @@
 #include "doctor-facts.h"
 #include "nft.h"
 #include "rtnl.h"
-#include "world.h"
-
-/* An integer sysctl under /proc/sys; -1 when it does not exist or cannot be read. */
-static int sysctl_int(const char *path)
-{
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	int v;
-
-	if (!f || fscanf(f, "%d", &v) != 1)
-		return -1;
-	return v;
-}
+#include "observe.h"
+#include "sysctl.h"
 
 static void add_accept(bool out, const char *ifname, void *data)
 {
@@ -78,14 +68,14 @@ static int gather_rp_filter(struct doctor_facts *f, struct error *err)
 	for (size_t i = 0; i < f->host->n_links; i++) {
 		const struct ns_link *l = &f->host->links[i];
 		struct doctor_rp_filter *d;
-		char path[128];
+		char key[96];
 
 		if (strcmp(l->kind, "bridge") != 0)
 			continue;
 		d = &f->rp_filter[f->n_rp_filter++];
 		snprintf(d->ifname, sizeof(d->ifname), "%s", l->name);
-		snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/rp_filter", l->name);
-		d->value = sysctl_int(path);
+		sysctl_iface_key("ipv4", l->name, "rp_filter", key, sizeof(key));
+		d->value = sysctl_get(key);
 	}
 	return 0;
 }
@@ -99,11 +89,11 @@ int doctor_facts_gather(struct nsctx *c, struct doctor_topo *topos, size_t n,
 	memset(f, 0, sizeof(*f));
 	f->topos = topos;
 	f->n_topos = n;
-	f->ip_forward = sysctl_ip_forward_get();
-	f->rp_filter_all = sysctl_int("/proc/sys/net/ipv4/conf/all/rp_filter");
+	f->ip_forward = sysctl_get(SYSCTL_IP_FORWARD);
+	f->rp_filter_all = sysctl_get("net/ipv4/conf/all/rp_filter");
 	/* Present only while br_netfilter is loaded; never load it to find out. */
-	f->bridge_nf_ip4 = sysctl_int("/proc/sys/net/bridge/bridge-nf-call-iptables");
-	f->bridge_nf_ip6 = sysctl_int("/proc/sys/net/bridge/bridge-nf-call-ip6tables");
+	f->bridge_nf_ip4 = sysctl_get("net/bridge/bridge-nf-call-iptables");
+	f->bridge_nf_ip6 = sysctl_get("net/bridge/bridge-nf-call-ip6tables");
 	f->host = netstate_new();
 	if (!f->host)
 		return error_set(err, -ENOMEM, "out of memory");

@@ -3,15 +3,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/owner.h"
 #include "engine.h"
-#include "lock.h"
 #include "netns.h"
 #include "nft.h"
 #include "nsctx.h"
+#include "observe.h"
 #include "state.h"
-#include "world.h"
+
+void engine_init(struct engine *e)
+{
+	memset(e, 0, sizeof(*e));
+	snprintf(e->state_dir, sizeof(e->state_dir), "%s", STATE_DIR_DEFAULT);
+}
 
 void engine_result_clear(struct engine_result *res)
 {
@@ -20,13 +26,19 @@ void engine_result_clear(struct engine_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
+static void warn(const struct engine *e, const char *msg)
+{
+	if (e->warn)
+		e->warn(msg, e->data);
+}
+
 /* Another tool's forward-hook drop policy silently breaks routed traffic: say so. */
-static void warn_foreign_drops(const struct topology *t, const struct engine_opts *o)
+static void warn_foreign_drops(const struct engine *e, const struct topology *t)
 {
 	_cleanup_free_ struct nft_chain_id *v = NULL;
 	size_t n;
 
-	if (!o->warn || (!t->n_bridges && !t->n_forwards))
+	if (!e->warn || (!t->n_bridges && !t->n_forwards))
 		return;
 	if (nft_drop_chains("forward", OWNER_TABLE_PREFIX, &v, &n, NULL) < 0)
 		return;
@@ -39,107 +51,184 @@ static void warn_foreign_drops(const struct topology *t, const struct engine_opt
 			 "accepts them (nsnet never changes another tool's rules; 'nsnet doctor' "
 			 "prints the rules that would)",
 			 v[i].name, v[i].family, v[i].table, t->name);
-		o->warn(msg, o->data);
+		warn(e, msg);
 	}
 }
 
-static void recover_pending(enum pending_kind kind, const char *name, void *data)
-{
-	struct world_claims *claims = data;
+/* What the journal says, for the one run that holds the topology's lock (see state.h). */
+struct recovery {
+	struct world_claims claims;
+	bool writer; /* remove the placeholders the journal proves ours */
+};
 
-	if (kind == PENDING_NS)
-		(void)netns_remove_stale(name, NULL);
-	else
-		world_claims_add(claims, name);
+static void recover_one(enum pending_kind kind, const char *name, uint64_t mark, void *data)
+{
+	struct recovery *rc = data;
+
+	if (kind == PENDING_LINK)
+		world_claims_add(&rc->claims, name);
+	else if (rc->writer)
+		(void)netns_remove_stale(name, mark, NULL);
 }
 
-static int observe_and_plan(struct nsctx *c, const char *topo, const struct topology *t,
-			    struct engine_result *res, struct error *err)
+static int observe_and_plan(struct engine *e, struct nsctx *c, const char *topo,
+			    const struct topology *t, bool writer, struct engine_result *res,
+			    struct error *err)
 {
 	_cleanup_(world_freep) struct world *w = NULL;
-	struct world_claims claims = {0};
+	struct recovery rc = {.writer = writer};
 	int r;
 
-
-	/* What our own killed runs left half made (see state_pending_add). */
-	state_pending_foreach(topo, recover_pending, &claims);
-	r = world_observe(c, topo, t, &claims, &w, err);
-	world_claims_clear(&claims);
-	if (r < 0)
-		return r;
-	r = plan_build(topo, t, w, &res->plan, err);
+	/* What our own killed runs left half made. */
+	r = journal_read(e->state_dir, topo, recover_one, &rc, err);
+	if (r >= 0)
+		r = world_observe(c, topo, t, &rc.claims, &w, err);
+	world_claims_clear(&rc.claims);
+	if (r >= 0)
+		r = plan_build(topo, t, w, &res->plan, err);
 	if (r < 0)
 		return r;
 	res->world = TAKE_PTR(w);
 	return 0;
 }
 
-int engine_up(const struct topology *t, const char *file, const struct engine_opts *o,
+static int up_locked(struct engine *e, struct nsctx *c, const struct topology *t,
+		     const char *file, struct engine_result *res, struct error *err)
+{
+	struct apply_opts ao = {.stop_on_error = true, .progress = e->progress, .data = e->data};
+	struct apply_undo *undo = NULL;
+	struct state_txn txn = {.dirfd = -1};
+	struct journal j;
+	int r;
+
+	r = observe_and_plan(e, c, t->name, t, true, res, err);
+	if (r < 0)
+		return r;
+	warn_foreign_drops(e, t);
+	/* Everything that can fail without the kernel's help, before its first change. */
+	if (file) {
+		r = state_prepare(e->state_dir, t->name, file, &txn, err);
+		if (r < 0)
+			return error_prefix(err, "record the state");
+	}
+	journal_init(&j, e->state_dir, t->name);
+	ao.journal = &j;
+	if (res->plan->n) {
+		if (e->planned)
+			e->planned(res->plan->n, e->data);
+		r = apply_plan(c, res->plan, &ao, &res->report, &undo, err);
+		res->rolled_back = r < 0 && res->report.done;
+	}
+	if (r >= 0 && file) {
+		r = state_commit(&txn, err);
+		if (r < 0) {
+			/* The network changed for nothing: put it back, and say so truly. */
+			error_prefix(err, "record the state");
+			res->report.failed_at = res->plan->n;
+			apply_rollback(c, TAKE_PTR(undo), &res->report);
+			res->rolled_back = res->report.done > 0;
+		}
+	}
+	apply_undo_free(undo);
+	state_abort(&txn);
+	/* A rollback that could not finish leaves links whose journal lines claim them. */
+	if (!res->report.undo_failed)
+		journal_clear(&j);
+	else if (j.fd >= 0)
+		close(j.fd);
+	return r;
+}
+
+int engine_up(struct engine *e, const struct topology *t, const char *file, bool dry_run,
 	      struct engine_result *res, struct error *err)
 {
 	_cleanup_(nsctx_freep) struct nsctx *c = NULL;
+	struct fault *old = fault_use(&e->fault);
 	bool had_state;
 	int lock = -1, r;
 
 	memset(res, 0, sizeof(*res));
-	r = lock_take(t->name, &lock, err);
-	if (r < 0)
-		return r;
-	had_state = state_exists(t->name);
 	r = nsctx_new(&c, err);
-	if (r >= 0)
-		r = observe_and_plan(c, t->name, t, res, err);
-	if (r >= 0)
-		warn_foreign_drops(t, o);
-	if (r >= 0 && !o->dry_run && res->plan->n) {
-		if (o->planned)
-			o->planned(res->plan->n, o->data);
-		r = apply_plan(c, res->plan, true, o->progress, o->data, &res->report, err);
+	if (r >= 0 && dry_run) {
+		/* A dry run takes no lock: it writes nothing, not even a lock file. */
+		r = observe_and_plan(e, c, t->name, t, false, res, err);
+		if (r >= 0)
+			warn_foreign_drops(e, t);
+		fault_use(old);
+		return r;
 	}
-	if (r >= 0 && !o->dry_run && file)
-		r = state_write(t->name, file, err);
-	if (!o->dry_run)
-		state_pending_clear(t->name);
-	/* A failed first up, or a dry run of one, leaves nothing behind, not even its lock. */
-	lock_release(t->name, lock, (r < 0 || o->dry_run) && !had_state);
+	if (r >= 0)
+		r = lock_take(e->state_dir, t->name, &lock, err);
+	if (r < 0) {
+		fault_use(old);
+		return r;
+	}
+	had_state = state_exists(e->state_dir, t->name);
+	r = up_locked(e, c, t, file, res, err);
+	/* A failed first up leaves nothing behind, not even its lock. */
+	lock_release(e->state_dir, t->name, lock, r < 0 && !had_state);
+	fault_use(old);
 	return r;
 }
 
-int engine_down(const char *topo, const struct engine_opts *o, struct engine_result *res,
+int engine_down(struct engine *e, const char *topo, bool dry_run, struct engine_result *res,
 		struct error *err)
 {
 	_cleanup_(nsctx_freep) struct nsctx *c = NULL;
+	struct fault *old = fault_use(&e->fault);
+	struct apply_opts ao = {.progress = e->progress, .data = e->data};
+	struct journal j;
+	bool had_state;
 	int lock = -1, r;
 
 	memset(res, 0, sizeof(*res));
-	r = lock_take(topo, &lock, err);
-	if (r < 0)
-		return r;
+	r = name_netns_check(topo, err);
+	if (r < 0) {
+		fault_use(old);
+		return error_prefix(err, "topology");
+	}
+	had_state = state_exists(e->state_dir, topo);
 	r = nsctx_new(&c, err);
+	if (r >= 0 && !dry_run)
+		r = lock_take(e->state_dir, topo, &lock, err);
 	if (r >= 0)
-		r = observe_and_plan(c, topo, NULL, res, err);
-	if (r >= 0 && !o->dry_run && res->plan->n) {
-		if (o->planned)
-			o->planned(res->plan->n, o->data);
-		r = apply_plan(c, res->plan, false, o->progress, o->data, &res->report, err);
+		r = observe_and_plan(e, c, topo, NULL, !dry_run, res, err);
+	if (r >= 0)
+		res->existed = had_state || res->plan->n;
+	if (r >= 0 && !dry_run && res->plan->n) {
+		if (e->planned)
+			e->planned(res->plan->n, e->data);
+		journal_init(&j, e->state_dir, topo);
+		ao.journal = &j;
+		r = apply_plan(c, res->plan, &ao, &res->report, NULL, err);
+		if (j.fd >= 0)
+			close(j.fd);
 	}
-	if (r >= 0 && !o->dry_run) {
-		state_remove(topo);
-		state_pending_clear(topo);
+	if (r >= 0 && !dry_run) {
+		state_remove(e->state_dir, topo);
+		journal_init(&j, e->state_dir, topo);
+		journal_clear(&j);
 	}
-	lock_release(topo, lock, (r >= 0 && !o->dry_run) || !state_exists(topo));
+	if (!dry_run)
+		lock_release(e->state_dir, topo, lock,
+			     r >= 0 || !state_exists(e->state_dir, topo));
+	fault_use(old);
 	return r;
 }
 
-int engine_status(const char *topo, const struct topology *t, struct engine_result *res,
-		  struct error *err)
+int engine_status(struct engine *e, const char *topo, const struct topology *t,
+		  struct engine_result *res, struct error *err)
 {
 	_cleanup_(nsctx_freep) struct nsctx *c = NULL;
 	int r;
 
 	memset(res, 0, sizeof(*res));
+	r = name_netns_check(topo, err);
+	if (r < 0)
+		return error_prefix(err, "topology");
+	res->recorded = state_exists(e->state_dir, topo);
 	r = nsctx_new(&c, err);
 	if (r < 0)
 		return r;
-	return observe_and_plan(c, topo, t, res, err);
+	return observe_and_plan(e, c, topo, t, false, res, err);
 }

@@ -29,40 +29,15 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
+#include <sys/random.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fault.h"
 #include "netns.h"
 #include "nl.h"
 #include "rtnl.h"
-
-int netns_enter(int fd, int home_fd, int *ret_saved, struct error *err)
-{
-	_cleanup_close_ int saved = -1;
-
-	if (home_fd < 0) {
-		saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-		if (saved < 0)
-			return error_errno(err, -errno, "open /proc/thread-self/ns/net");
-	}
-	if (setns(fd, CLONE_NEWNET) < 0)
-		return error_errno(err, -errno, "setns");
-	*ret_saved = home_fd < 0 ? TAKE_FD(saved) : home_fd;
-	return 0;
-}
-
-void netns_leave(int saved, int home_fd)
-{
-	/*
-	 * Failing to return would leave every later kernel call of this
-	 * process acting on the wrong namespace; nothing sane can follow.
-	 */
-	if (setns(saved, CLONE_NEWNET) < 0)
-		abort();
-	if (saved != home_fd)
-		close(saved);
-}
 
 static bool fd_is_nsfs(int fd)
 {
@@ -297,11 +272,72 @@ static int explain_existing(int dirfd, const char *name, struct error *err)
 
 int netns_add(const char *name, unsigned flags, const char *lo_alias, struct error *err)
 {
-	return netns_add_open(name, flags, lo_alias, -1, NULL, err);
+	return netns_add_open(name, flags, lo_alias, 0, -1, NULL, err);
 }
 
-int netns_add_open(const char *name, unsigned flags, const char *lo_alias, int home_fd,
-		   struct netns_handles *ret, struct error *err)
+static struct timespec mark_time(uint64_t mark)
+{
+	return (struct timespec){.tv_sec = (time_t)(mark / 1000000000u),
+				 .tv_nsec = (long)(mark % 1000000000u)};
+}
+
+uint64_t netns_mark_new(void)
+{
+	uint64_t v = 0;
+
+	/* Any value will do as long as another run does not pick the same one. */
+	if (getrandom(&v, sizeof(v), 0) != sizeof(v))
+		v = (uint64_t)getpid() << 32 ^ (uint64_t)time(NULL);
+	return (v % ((uint64_t)1 << 31)) * 1000000000u + (v >> 33) % 1000000000u + 1;
+}
+
+/*
+ * The empty file the namespace is mounted on, appearing under its name only
+ * once it carries mark (if any) as its modification time: made anonymous
+ * (O_TMPFILE), marked, then linked in, so no one ever sees it unmarked. Falls
+ * back to O_EXCL where the filesystem has no O_TMPFILE. The returned fd is
+ * of the named file, the mount's target.
+ */
+static int placeholder_create(int dirfd, const char *name, uint64_t mark, int *ret_fd,
+			      struct error *err)
+{
+	_cleanup_close_ int tmp = -1, fd = -1;
+	struct timespec ts[2] = {mark_time(mark), mark_time(mark)};
+	struct stat a, b;
+
+	tmp = openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0);
+	if (tmp < 0 && errno != EOPNOTSUPP && errno != EISDIR)
+		return error_errno(err, -errno, "namespace '%s': create " NETNS_RUN_DIR "/%s", name,
+				   name);
+	if (tmp < 0) {
+		fd = openat(dirfd, name, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0);
+		if (fd < 0)
+			return -errno;
+		if (mark && futimens(fd, ts) < 0) {
+			int e = -errno;
+
+			(void)unlinkat(dirfd, name, 0);
+			return error_errno(err, e, "namespace '%s': mark", name);
+		}
+		*ret_fd = TAKE_FD(fd);
+		return 0;
+	}
+	if (mark && futimens(tmp, ts) < 0)
+		return error_errno(err, -errno, "namespace '%s': mark", name);
+	if (linkat(tmp, "", dirfd, name, AT_EMPTY_PATH) < 0)
+		return -errno;
+	/* A mount needs a named file: the one just linked, proven by its inode. */
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &a) < 0 || fstat(tmp, &b) < 0 || a.st_ino != b.st_ino ||
+	    a.st_dev != b.st_dev)
+		return error_set(err, -EEXIST, "namespace '%s': " NETNS_RUN_DIR "/%s was replaced "
+				 "while being created", name, name);
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
+int netns_add_open(const char *name, unsigned flags, const char *lo_alias, uint64_t mark,
+		   int home_fd, struct netns_handles *ret, struct error *err)
 {
 	_cleanup_close_ int dirfd = -1, fd = -1;
 	int r;
@@ -319,16 +355,18 @@ int netns_add_open(const char *name, unsigned flags, const char *lo_alias, int h
 	r = run_dir_open(&dirfd, err);
 	if (r < 0)
 		return r;
-	fd = openat(dirfd, name, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0);
-	if (fd < 0) {
-		if (errno == EEXIST)
-			return explain_existing(dirfd, name, err);
-		return error_errno(err, -errno, "namespace '%s': create " NETNS_RUN_DIR "/%s", name,
-				   name);
-	}
 	r = fault_before("namespace add", err);
-	if (r >= 0)
-		r = create_and_bind(name, fd, flags, lo_alias, home_fd, ret, err);
+	if (r < 0)
+		return r;
+	r = placeholder_create(dirfd, name, mark, &fd, err);
+	if (r == -EEXIST && (!err || !err->code))
+		return explain_existing(dirfd, name, err);
+	if (r < 0 && (!err || !err->code))
+		return error_errno(err, r, "namespace '%s': create " NETNS_RUN_DIR "/%s", name,
+				   name);
+	if (r < 0)
+		return r;
+	r = create_and_bind(name, fd, flags, lo_alias, home_fd, ret, err);
 	if (r < 0) {
 		(void)unlinkat(dirfd, name, 0);
 		return r;
@@ -394,14 +432,15 @@ int netns_del(const char *name, struct error *err)
 	return error_errno(err, r, "namespace '%s': remove " NETNS_RUN_DIR "/%s", name, name);
 }
 
-int netns_remove_stale(const char *name, struct error *err)
+int netns_remove_stale(const char *name, uint64_t mark, struct error *err)
 {
 	_cleanup_close_ int dirfd = -1, fd = -1;
+	struct timespec want = mark_time(mark);
 	struct stat st;
 	int r;
 
 	r = name_netns_check(name, err);
-	if (r < 0)
+	if (r < 0 || !mark)
 		return r;
 	r = run_dir_open(&dirfd, err);
 	if (r < 0)
@@ -409,7 +448,10 @@ int netns_remove_stale(const char *name, struct error *err)
 	fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size != 0 || fd_is_nsfs(fd))
+	/* Ours beyond doubt: empty, no mount on it, root's, and carrying this run's mark. */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size != 0 || fd_is_nsfs(fd) ||
+	    st.st_uid != 0 || st.st_mtim.tv_sec != want.tv_sec ||
+	    st.st_mtim.tv_nsec != want.tv_nsec)
 		return 0;
 	if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
 		return error_errno(err, -errno, "remove stale " NETNS_RUN_DIR "/%s", name);

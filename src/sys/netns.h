@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/error.h"
 #include "core/name.h"
@@ -44,20 +45,24 @@ struct netns_handles {
 /*
  * netns_add, which also returns (if ret) the handles a caller would open next,
  * at no extra cost; home_fd: the thread's namespace if the caller holds it, or -1.
+ * mark (0: none): what the placeholder carries, so that netns_remove_stale can
+ * tell a placeholder of this creation from anyone else's file.
  */
-int netns_add_open(const char *name, unsigned flags, const char *lo_alias, int home_fd,
-		   struct netns_handles *ret, struct error *err);
+int netns_add_open(const char *name, unsigned flags, const char *lo_alias, uint64_t mark,
+		   int home_fd, struct netns_handles *ret, struct error *err);
+/* A fresh mark for netns_add_open's placeholder, recorded in the journal first; never 0. */
+uint64_t netns_mark_new(void);
 
 /* Deletes namespace NAME; -ENOENT if there is none. */
 int netns_del(const char *name, struct error *err);
 
 /*
- * Removes /run/netns/NAME if it is an empty regular file that is no mount
- * point: the placeholder of a creation that died before its mount. Callers
- * must know the creation was theirs (state_pending_*). 0 also when there is
- * nothing to remove.
+ * Removes /run/netns/NAME if it is the placeholder a killed netns_add_open
+ * left: an empty regular file of root's, no mount point, whose modification
+ * time is mark (recorded in the journal before the creation). Anything else
+ * stays. 0 also when there is nothing to remove; mark 0 removes nothing.
  */
-int netns_remove_stale(const char *name, struct error *err);
+int netns_remove_stale(const char *name, uint64_t mark, struct error *err);
 
 struct netns_entry {
 	char name[NETNS_NAME_MAX + 1];
@@ -72,14 +77,6 @@ int netns_list(struct netns_entry **ret, size_t *ret_n, struct error *err);
  * what is not a namespace, with -EEXIST).
  */
 int netns_list_names(struct netns_entry **ret, size_t *ret_n, struct error *err);
-
-/*
- * Moves the calling thread into the namespace behind fd, saving where it was
- * in *ret_saved; netns_leave goes back. Used around socket creation. home_fd:
- * the thread's namespace when the caller holds it open already, else -1.
- */
-int netns_enter(int fd, int home_fd, int *ret_saved, struct error *err);
-void netns_leave(int saved, int home_fd);
 
 /*
  * Moves the process into namespace NAME the way `ip netns exec` prepares its

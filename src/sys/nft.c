@@ -16,43 +16,51 @@
 #include "fault.h"
 #include "nft.h"
 
-/* More than libnftables holds open at once (its socket, a file it reads). */
-#define FD_RESERVED 16
+/*
+ * The reserve of the nsctx the thread runs with (nft_reserve_use): a run
+ * that holds a socket and an fd per namespace owns one for its life.
+ */
+static _Thread_local struct nft_reserve *reserve;
 
-static struct {
-	unsigned users; /* nft_fd_reserve(true) calls not yet undone */
-	int fd[FD_RESERVED];
-	int n;
-} reserve;
-
-static void reserve_take(void)
+static void reserve_take(struct nft_reserve *res)
 {
 	int base = open("/", O_PATH | O_CLOEXEC);
 
 	if (base < 0)
 		return; /* then libnftables takes its chances */
-	reserve.fd[reserve.n++] = base;
-	while (reserve.n < FD_RESERVED) {
+	res->fd[res->n++] = base;
+	while (res->n < NFT_FD_RESERVED) {
 		int fd = fcntl(base, F_DUPFD_CLOEXEC, 0);
 
 		if (fd < 0)
 			break;
-		reserve.fd[reserve.n++] = fd;
+		res->fd[res->n++] = fd;
 	}
 }
 
-static void reserve_drop(void)
+static void reserve_drop(struct nft_reserve *res)
 {
-	while (reserve.n > 0)
-		close(reserve.fd[--reserve.n]);
+	while (res && res->n > 0)
+		close(res->fd[--res->n]);
 }
 
-void nft_fd_reserve(bool on)
+void nft_reserve_init(struct nft_reserve *res)
 {
-	if (on && reserve.users++ == 0)
-		reserve_take();
-	else if (!on && reserve.users && --reserve.users == 0)
-		reserve_drop();
+	res->n = 0;
+	reserve_take(res);
+}
+
+void nft_reserve_clear(struct nft_reserve *res)
+{
+	reserve_drop(res);
+}
+
+struct nft_reserve *nft_reserve_use(struct nft_reserve *res)
+{
+	struct nft_reserve *old = reserve;
+
+	reserve = res;
+	return old;
 }
 
 /*
@@ -63,8 +71,8 @@ static void nft_ctx_freep(struct nft_ctx **c)
 {
 	if (*c)
 		nft_ctx_free(*c);
-	if (reserve.users && !reserve.n)
-		reserve_take();
+	if (reserve && !reserve->n)
+		reserve_take(reserve);
 }
 #define _cleanup_nft_ _cleanup_(nft_ctx_freep)
 
@@ -72,7 +80,7 @@ static int ctx_new(unsigned flags, struct nft_ctx **ret, struct error *err)
 {
 	struct nft_ctx *c;
 
-	reserve_drop();
+	reserve_drop(reserve);
 	c = nft_ctx_new(NFT_CTX_DEFAULT);
 	if (!c)
 		return error_set(err, -ENOMEM, "nftables: cannot create a context");

@@ -60,9 +60,18 @@ int nft_chain_accepts(const char *family, const char *table, const char *chain,
  * libnftables waits on its socket with select(), which aborts the process on
  * a descriptor of 1024 or more (FD_SETSIZE), and takes the lowest free one. A
  * run that holds a socket and an fd per namespace passes 1024 at 500
- * namespaces: on (nesting counted) keeps the lowest free descriptors reserved,
- * handed to libnftables for each of its calls; off gives them back.
+ * namespaces: a reserve keeps the lowest free descriptors, handed to
+ * libnftables for each of its calls. Each nsctx owns one and makes it the
+ * thread's current reserve while it lives (nft_reserve_use).
  */
-void nft_fd_reserve(bool on);
+#define NFT_FD_RESERVED 16 /* more than libnftables holds open at once */
+struct nft_reserve {
+	int fd[NFT_FD_RESERVED];
+	int n;
+};
+void nft_reserve_init(struct nft_reserve *res);
+void nft_reserve_clear(struct nft_reserve *res);
+/* res becomes the thread's current reserve (NULL: none); returns the previous one. */
+struct nft_reserve *nft_reserve_use(struct nft_reserve *res);
 
 #endif

@@ -16,7 +16,8 @@
 #include <sys/socket.h>
 
 #include "fault.h"
-#include "netns.h"
+#include "core/name.h"
+#include "nsenter.h"
 #include "nl.h"
 
 struct nl_sock {
@@ -196,13 +197,13 @@ int nl_sock_open_ns(int netns_fd, int home_fd, const char *label, struct nl_sock
 		return error_set(err, -ENOMEM, "out of memory");
 	snprintf(s->where, sizeof(s->where), " in '%s'", label);
 	/* A netlink socket stays bound to the namespace it was created in. */
-	r = netns_enter(netns_fd, home_fd, &saved, err);
+	r = nsenter_enter(netns_fd, home_fd, &saved, err);
 	if (r < 0) {
 		nl_sock_free(s);
 		return error_prefix(err, "namespace '%s'", label);
 	}
 	r = sock_setup(s, err);
-	netns_leave(saved, home_fd);
+	nsenter_leave(saved, home_fd);
 	if (r < 0) {
 		nl_sock_free(s);
 		return r;

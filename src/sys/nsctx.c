@@ -24,6 +24,8 @@ struct nsctx {
 	struct nsctx_entry *v;
 	size_t n;
 	int dirfd; /* /run/netns, opened on first use */
+	struct nft_reserve nft;
+	struct nft_reserve *prev_nft; /* the thread's reserve before ours */
 };
 
 int nsctx_new(struct nsctx **ret, struct error *err)
@@ -33,7 +35,8 @@ int nsctx_new(struct nsctx **ret, struct error *err)
 		return error_set(err, -ENOMEM, "out of memory");
 	(*ret)->dirfd = -1;
 	/* This run may hold two descriptors per namespace: keep libnftables' below 1024. */
-	nft_fd_reserve(true);
+	nft_reserve_init(&(*ret)->nft);
+	(*ret)->prev_nft = nft_reserve_use(&(*ret)->nft);
 	return 0;
 }
 
@@ -55,8 +58,9 @@ void nsctx_free(struct nsctx *c)
 	if (c->dirfd >= 0)
 		close(c->dirfd);
 	free(c->v);
+	nft_reserve_use(c->prev_nft);
+	nft_reserve_clear(&c->nft);
 	free(c);
-	nft_fd_reserve(false);
 }
 
 /* The index of ns, or where it would go (*found false). */
@@ -149,7 +153,8 @@ int nsctx_get(struct nsctx *c, const char *ns, struct nl_sock **ret, int *ret_fd
 	return 0;
 }
 
-int nsctx_ns_add(struct nsctx *c, const char *ns, const char *lo_alias, struct error *err)
+int nsctx_ns_add(struct nsctx *c, const char *ns, const char *lo_alias, uint64_t mark,
+		 struct error *err)
 {
 	struct netns_handles h = {.fd = -1};
 	struct nsctx_entry *nv;
@@ -161,7 +166,7 @@ int nsctx_ns_add(struct nsctx *c, const char *ns, const char *lo_alias, struct e
 	r = nsctx_get(c, "", &host, &home_fd, err);
 	if (r < 0)
 		return r;
-	r = netns_add_open(ns, 0, lo_alias, home_fd, &h, err);
+	r = netns_add_open(ns, 0, lo_alias, mark, home_fd, &h, err);
 	if (r < 0)
 		return r;
 	nsctx_forget(c, ns); /* a stale entry of an earlier namespace of this name */

@@ -7,6 +7,8 @@
 #ifndef NSNET_NSCTX_H
 #define NSNET_NSCTX_H
 
+#include <stdint.h>
+
 #include "core/error.h"
 #include "core/name.h"
 #include "nl.h"
@@ -23,8 +25,9 @@ static inline void nsctx_freep(struct nsctx **c)
 /* The socket (and, if ret_fd, the nsfs fd) of namespace ns; "" is the host. */
 int nsctx_get(struct nsctx *c, const char *ns, struct nl_sock **ret, int *ret_fd,
 	      struct error *err);
-/* Creates namespace ns (netns_add) and keeps its socket and fd: no open after. */
-int nsctx_ns_add(struct nsctx *c, const char *ns, const char *lo_alias, struct error *err);
+/* Creates namespace ns (netns_add_open, with mark) and keeps its socket and fd: no open after. */
+int nsctx_ns_add(struct nsctx *c, const char *ns, const char *lo_alias, uint64_t mark,
+		 struct error *err);
 /* Closes what is held for ns (after it was deleted). */
 void nsctx_forget(struct nsctx *c, const char *ns);
 

@@ -35,6 +35,7 @@
 
 #include "core/macro.h"
 #include "netns.h"
+#include "nsenter.h"
 #include "probe.h"
 
 #define PROBE_MAGIC "nsnet-check"
@@ -296,21 +297,14 @@ static int source_seq(struct source *s, size_t probe, uint16_t *ret)
 static int socket_in(const char *ns, int family, int type, int protocol, struct error *err)
 {
 	_cleanup_close_ int nsfd = -1;
-	int saved, fd, r;
+	int r;
 
-	if (!ns[0]) {
-		fd = socket(family, type | SOCK_CLOEXEC, protocol);
-	} else {
+	if (ns[0]) {
 		r = netns_open(ns, &nsfd, err);
 		if (r < 0)
 			return r;
-		r = netns_enter(nsfd, -1, &saved, err);
-		if (r < 0)
-			return r;
-		fd = socket(family, type | SOCK_CLOEXEC, protocol);
-		netns_leave(saved, -1);
 	}
-	return fd < 0 ? error_errno(err, -errno, "socket in '%s'", ns[0] ? ns : "host") : fd;
+	return nsenter_socket(nsfd, -1, ns, family, type, protocol, err);
 }
 
 /* The probe's socket in its source namespace: its raw socket (once per family) or its own. */

@@ -1,165 +1,442 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <jansson.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/name.h"
-#include "lock.h"
+#include "fault.h"
 #include "state.h"
 
+#define LOCK_FILE_MAX 4096
 
-static void path_of(const char *topo, const char *suffix, char *buf, size_t len)
+static const char *kind_of(mode_t m)
 {
-	snprintf(buf, len, NSNET_RUN_DIR "/%s%s", topo, suffix);
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISLNK(m))
+		return "a symbolic link";
+	if (S_ISSOCK(m))
+		return "a socket";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "a device";
+	return "not a regular file";
 }
 
-int state_write(const char *topo, const char *file, struct error *err)
-{
-	char path[sizeof(NSNET_RUN_DIR) + NETNS_NAME_MAX + 16];
-	char tmp[sizeof(path) + 8];
-	_cleanup_close_ int dir = run_dir_open_nsnet(err);
-	json_t *o;
-	char *text;
-	int fd, r = 0;
-	size_t len;
-
-	if (dir < 0)
-		return dir;
-	path_of(topo, ".json", path, sizeof(path));
-	path_of(topo, ".json.tmp", tmp, sizeof(tmp));
-	o = json_pack("{s:s, s:s, s:i}", "name", topo, "file", file, "version", 1);
-	text = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
-	json_decref(o);
-	if (!text)
-		return error_set(err, -ENOMEM, "out of memory");
-	len = strlen(text);
-	/* Written aside and renamed, so a reader never sees half a file. */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0 || write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1)
-		r = error_errno(err, -errno, "write %s", tmp);
-	if (fd >= 0)
-		close(fd);
-	free(text);
-	if (r >= 0 && rename(tmp, path) < 0)
-		r = error_errno(err, -errno, "rename %s", tmp);
-	if (r < 0)
-		(void)unlink(tmp);
-	return r;
-}
-
-int state_read_file(const char *topo, char *buf, size_t len, struct error *err)
-{
-	char path[sizeof(NSNET_RUN_DIR) + NETNS_NAME_MAX + 16];
-	json_error_t jerr;
-	const char *file;
-	json_t *o;
-
-	path_of(topo, ".json", path, sizeof(path));
-	if (access(path, F_OK) < 0)
-		return -ENOENT;
-	o = json_load_file(path, 0, &jerr);
-	if (!o)
-		return error_set(err, -EBADMSG, "%s: %s", path, jerr.text);
-	file = json_string_value(json_object_get(o, "file"));
-	snprintf(buf, len, "%s", file ? file : "");
-	json_decref(o);
-	return file ? 0 : error_set(err, -EBADMSG, "%s: no file recorded", path);
-}
-
-bool state_exists(const char *topo)
-{
-	char path[sizeof(NSNET_RUN_DIR) + NETNS_NAME_MAX + 16];
-
-	path_of(topo, ".json", path, sizeof(path));
-	return access(path, F_OK) == 0;
-}
-
-void state_remove(const char *topo)
-{
-	char path[sizeof(NSNET_RUN_DIR) + NETNS_NAME_MAX + 16];
-
-	path_of(topo, ".json", path, sizeof(path));
-	(void)unlink(path);
-	path_of(topo, ".json.tmp", path, sizeof(path));
-	(void)unlink(path);
-}
+/* "remove it" advice for path, the one thing a person can do about it. */
+#define REMOVE_HINT "nsnet only ever writes regular files there: remove it ('rm -r %s') and retry"
 
 /*
- * The journal stays open from its first line to state_pending_clear: an `up`
- * of 1000 namespaces writes 2000 lines. A line is in the file once write()
- * returns, which is all a killed run needs (the machine does not crash).
+ * Opens name in the state directory without following a link or blocking,
+ * then insists on a regular file of ours of at most max bytes.
  */
-static struct {
-	char topo[NETNS_NAME_MAX + 1];
-	int fd;
-} journal = {.fd = -1};
-
-static void journal_close(void)
+static int safe_openat(int dirfd, const char *dir, const char *name, int flags, size_t max,
+		       int *ret_fd, struct error *err)
 {
-	if (journal.fd >= 0)
-		close(journal.fd);
-	journal.fd = -1;
-	journal.topo[0] = '\0';
-}
+	_cleanup_close_ int fd = -1;
+	char path[PATH_MAX + NETNS_NAME_MAX + 16];
+	struct stat st;
 
-int state_pending_add(const char *topo, enum pending_kind kind, const char *name,
-		      struct error *err)
-{
-	char path[sizeof(NSNET_RUN_DIR) + NETNS_NAME_MAX + 16];
-	char line[NETNS_NAME_MAX + 8];
-	int n;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = openat(dirfd, name, flags | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		int e = errno;
+		struct stat lst;
 
-	path_of(topo, ".pending", path, sizeof(path));
-	if (journal.fd < 0 || strcmp(journal.topo, topo) != 0) {
-		_cleanup_close_ int dir = run_dir_open_nsnet(err);
-
-		if (dir < 0)
-			return dir;
-		journal_close();
-		journal.fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
-				  0644);
-		if (journal.fd < 0)
-			return error_errno(err, -errno, "write %s", path);
-		snprintf(journal.topo, sizeof(journal.topo), "%s", topo);
+		if (e == ENOENT)
+			return -ENOENT;
+		if ((e == ELOOP || e == EISDIR || e == ENXIO || e == EWOULDBLOCK) &&
+		    fstatat(dirfd, name, &lst, AT_SYMLINK_NOFOLLOW) == 0)
+			return error_set(err, -EINVAL, "%s is %s: " REMOVE_HINT, path,
+					 kind_of(lst.st_mode), path);
+		return error_errno(err, -e, "open %s", path);
 	}
-	n = snprintf(line, sizeof(line), "%s %s\n", kind == PENDING_NS ? "ns" : "link", name);
-	if (write(journal.fd, line, (size_t)n) != n)
-		return error_errno(err, -errno, "write %s", path);
+	if (fstat(fd, &st) < 0)
+		return error_errno(err, -errno, "stat %s", path);
+	if (!S_ISREG(st.st_mode))
+		return error_set(err, -EINVAL, "%s is %s: " REMOVE_HINT, path,
+				 kind_of(st.st_mode), path);
+	if (st.st_uid != geteuid())
+		return error_set(err, -EPERM, "%s is owned by uid %u, not by nsnet's user: " REMOVE_HINT,
+				 path, (unsigned)st.st_uid, path);
+	if ((size_t)st.st_size > max)
+		return error_set(err, -EFBIG,
+				 "%s is %lld bytes, more than nsnet ever writes there (%zu): " REMOVE_HINT,
+				 path, (long long)st.st_size, max, path);
+	*ret_fd = TAKE_FD(fd);
 	return 0;
 }
 
-void state_pending_foreach(const char *topo, void (*fn)(enum pending_kind kind, const char *name,
-							 void *data),
-			   void *data)
+int state_dir_open(const char *dir, bool create, int *ret_fd, struct error *err)
 {
-	char path[sizeof(NSNET_RUN_DIR) + NETNS_NAME_MAX + 16];
-	char line[256];
-	FILE *f;
+	_cleanup_close_ int fd = -1;
+	struct stat st;
 
-	path_of(topo, ".pending", path, sizeof(path));
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (strncmp(line, "ns ", 3) == 0 && name_netns_check(line + 3, NULL) == 0)
-			fn(PENDING_NS, line + 3, data);
-		else if (strncmp(line, "link ", 5) == 0 && name_ifname_check(line + 5, NULL) == 0)
-			fn(PENDING_LINK, line + 5, data);
+	if (create && mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return error_errno(err, -errno, "mkdir %s", dir);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT && !create)
+			return -ENOENT;
+		if (errno == ENOTDIR || errno == ELOOP)
+			return error_set(err, -ENOTDIR,
+					 "%s is not a directory (a symbolic link or a file): nsnet "
+					 "keeps its state there; remove it and retry",
+					 dir);
+		return error_errno(err, -errno, "open %s", dir);
 	}
-	fclose(f);
+	if (fstat(fd, &st) < 0)
+		return error_errno(err, -errno, "stat %s", dir);
+	if (st.st_uid != geteuid() || (st.st_mode & 022))
+		return error_set(err, -EPERM,
+				 "%s must be a directory of nsnet's user that no one else may write "
+				 "(it is uid %u, mode %04o): fix it ('chown root: %s; chmod 755 %s') "
+				 "or remove it",
+				 dir, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777), dir, dir);
+	*ret_fd = TAKE_FD(fd);
+	return 0;
 }
 
-void state_pending_clear(const char *topo)
+/*
+ * A lock file may be unlinked by the holder (down removes it). A waiter that
+ * then gets the flock holds a lock on a file no one else can find, so after
+ * locking we check that the path still names the file we locked, and retry
+ * when it does not.
+ */
+int lock_take(const char *dir, const char *topo, int *ret_fd, struct error *err)
 {
-	char path[sizeof(NSNET_RUN_DIR) + NETNS_NAME_MAX + 16];
+	_cleanup_close_ int dirfd = -1;
+	char name[NETNS_NAME_MAX + 8];
+	int r;
 
-	journal_close();
+	r = name_netns_check(topo, err);
+	if (r < 0)
+		return error_prefix(err, "topology");
+	r = state_dir_open(dir, true, &dirfd, err);
+	if (r < 0)
+		return r;
+	snprintf(name, sizeof(name), "%s.lock", topo);
+	for (int tries = 0; tries < 1000; tries++) {
+		_cleanup_close_ int fd = -1;
+		struct stat a, b;
 
-	path_of(topo, ".pending", path, sizeof(path));
-	(void)unlink(path);
+		r = safe_openat(dirfd, dir, name, O_RDWR | O_CREAT, LOCK_FILE_MAX, &fd, err);
+		if (r < 0)
+			return error_prefix(err, "topology '%s': lock", topo);
+		while (flock(fd, LOCK_EX) < 0)
+			if (errno != EINTR)
+				return error_errno(err, -errno, "topology '%s': lock", topo);
+		if (fstat(fd, &a) == 0 && fstatat(dirfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+			*ret_fd = TAKE_FD(fd);
+			return 0;
+		}
+		/* Removed (and maybe re-created) while we waited: take the current one. */
+	}
+	return error_set(err, -EAGAIN, "topology '%s': lock keeps being replaced", topo);
+}
+
+/* Unlinks dir/name if it is a regular file: nothing else there is ours. */
+static void remove_regular(const char *dir, const char *name)
+{
+	_cleanup_close_ int dirfd = -1;
+	struct stat st;
+
+	if (state_dir_open(dir, false, &dirfd, NULL) < 0)
+		return;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+		(void)unlinkat(dirfd, name, 0);
+}
+
+void lock_release(const char *dir, const char *topo, int fd, bool remove)
+{
+	char name[NETNS_NAME_MAX + 8];
+
+	if (fd < 0)
+		return;
+	if (remove) {
+		snprintf(name, sizeof(name), "%s.lock", topo);
+		remove_regular(dir, name);
+	}
+	close(fd);
+}
+
+/* Reads all of fd (at most max bytes, the caller checked the size) into a new buffer. */
+static int read_all(int fd, size_t max, char **ret, size_t *ret_len)
+{
+	_cleanup_free_ char *buf = malloc(max + 1);
+	size_t len = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	while (len <= max) {
+		ssize_t n = read(fd, buf + len, max + 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > max)
+		return -EFBIG; /* it grew since it was checked */
+	buf[len] = '\0';
+	*ret_len = len;
+	*ret = TAKE_PTR(buf);
+	return 0;
+}
+
+/* What nsnet records: an absolute path, without "." or ".." parts or repeated slashes. */
+static bool path_is_clean(const char *p, size_t n)
+{
+	if (!n || p[0] != '/' || strlen(p) != n || n >= PATH_MAX)
+		return false;
+	return !strstr(p, "//") && !strstr(p, "/./") && !strstr(p, "/../") &&
+	       !(n >= 2 && strcmp(p + n - 2, "/.") == 0) && !(n >= 3 && strcmp(p + n - 3, "/..") == 0);
+}
+
+int state_read(const char *dir, const char *topo, char *buf, size_t len, struct error *err)
+{
+	_cleanup_close_ int dirfd = -1, fd = -1;
+	_cleanup_free_ char *text = NULL;
+	char name[NETNS_NAME_MAX + 8], path[PATH_MAX + NETNS_NAME_MAX + 16];
+	const char *file, *who;
+	json_error_t jerr;
+	size_t n, flen;
+	json_t *o;
+	int r;
+
+	r = state_dir_open(dir, false, &dirfd, err);
+	if (r < 0)
+		return r;
+	snprintf(name, sizeof(name), "%s.json", topo);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	r = safe_openat(dirfd, dir, name, O_RDONLY, STATE_JSON_MAX, &fd, err);
+	if (r < 0)
+		return r;
+	r = read_all(fd, STATE_JSON_MAX, &text, &n);
+	if (r < 0)
+		return error_errno(err, r, "read %s", path);
+	o = json_loadb(text, n, JSON_REJECT_DUPLICATES, &jerr);
+	if (!o)
+		return error_set(err, -EBADMSG, "%s is not nsnet's state (%s): remove it and run "
+				 "'nsnet up FILE' again", path, jerr.text);
+	file = json_string_value(json_object_get(o, "file"));
+	flen = json_string_length(json_object_get(o, "file"));
+	who = json_string_value(json_object_get(o, "name"));
+	if (!who || strcmp(who, topo) != 0 || !file || !path_is_clean(file, flen) || flen >= len) {
+		json_decref(o);
+		return error_set(err, -EBADMSG,
+				 "%s is not nsnet's state for '%s' (no clean absolute file path "
+				 "recorded): remove it and run 'nsnet up FILE' again",
+				 path, topo);
+	}
+	snprintf(buf, len, "%s", file);
+	json_decref(o);
+	return 0;
+}
+
+bool state_exists(const char *dir, const char *topo)
+{
+	_cleanup_close_ int dirfd = -1;
+	char name[NETNS_NAME_MAX + 8];
+	struct stat st;
+
+	if (state_dir_open(dir, false, &dirfd, NULL) < 0)
+		return false;
+	snprintf(name, sizeof(name), "%s.json", topo);
+	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+int state_prepare(const char *dir, const char *topo, const char *file, struct state_txn *txn,
+		  struct error *err)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *text = NULL;
+	char path[PATH_MAX + NETNS_NAME_MAX + 16];
+	struct stat st;
+	size_t len;
+	json_t *o;
+	int r;
+
+	memset(txn, 0, sizeof(*txn));
+	txn->dirfd = -1;
+	snprintf(txn->dir, sizeof(txn->dir), "%s", dir);
+	snprintf(txn->path, sizeof(txn->path), "%s.json", topo);
+	snprintf(txn->tmp, sizeof(txn->tmp), "%s.json.tmp", topo);
+	r = state_dir_open(dir, true, &txn->dirfd, err);
+	if (r < 0)
+		return r;
+	/* What the rename will replace must be replaceable: a file, or nothing. */
+	snprintf(path, sizeof(path), "%s/%s", dir, txn->path);
+	if (fstatat(txn->dirfd, txn->path, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
+		r = error_set(err, -EINVAL, "%s is %s: " REMOVE_HINT, path, kind_of(st.st_mode),
+			      path);
+		goto fail;
+	}
+	o = json_pack("{s:s, s:s, s:i}", "name", topo, "file", file, "version", 1);
+	text = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
+	json_decref(o);
+	if (!text) {
+		r = error_set(err, -ENOMEM, "out of memory");
+		goto fail;
+	}
+	len = strlen(text);
+	r = fault_before("state file", err);
+	if (r < 0)
+		goto fail;
+	r = safe_openat(txn->dirfd, dir, txn->tmp, O_WRONLY | O_CREAT | O_TRUNC, SIZE_MAX, &fd, err);
+	if (r == -ENOENT)
+		r = error_set(err, -ENOENT, "%s vanished while being written", txn->tmp);
+	if (r < 0)
+		goto fail;
+	if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 || fsync(fd) < 0) {
+		r = error_errno(err, -errno, "write %s/%s", dir, txn->tmp);
+		(void)unlinkat(txn->dirfd, txn->tmp, 0);
+		goto fail;
+	}
+	fault_after();
+	return 0;
+fail:
+	close(txn->dirfd);
+	txn->dirfd = -1;
+	return r;
+}
+
+int state_commit(struct state_txn *txn, struct error *err)
+{
+	int r;
+
+	r = fault_before("state file rename", err);
+	if (r >= 0 && renameat(txn->dirfd, txn->tmp, txn->dirfd, txn->path) < 0)
+		r = error_errno(err, -errno, "rename %s/%s", txn->dir, txn->tmp);
+	if (r < 0) {
+		state_abort(txn);
+		return r;
+	}
+	fault_after();
+	close(txn->dirfd);
+	txn->dirfd = -1;
+	return 0;
+}
+
+void state_abort(struct state_txn *txn)
+{
+	struct stat st;
+
+	if (txn->dirfd < 0)
+		return;
+	if (fstatat(txn->dirfd, txn->tmp, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+		(void)unlinkat(txn->dirfd, txn->tmp, 0);
+	close(txn->dirfd);
+	txn->dirfd = -1;
+}
+
+void state_remove(const char *dir, const char *topo)
+{
+	char name[NETNS_NAME_MAX + 16];
+
+	snprintf(name, sizeof(name), "%s.json", topo);
+	remove_regular(dir, name);
+	snprintf(name, sizeof(name), "%s.json.tmp", topo);
+	remove_regular(dir, name);
+}
+
+void journal_init(struct journal *j, const char *dir, const char *topo)
+{
+	snprintf(j->dir, sizeof(j->dir), "%s", dir);
+	snprintf(j->topo, sizeof(j->topo), "%s", topo);
+	j->fd = -1;
+}
+
+/*
+ * The journal stays open from its first line to journal_clear: an `up` of
+ * 1000 namespaces writes 2000 lines. A line is in the file once write()
+ * returns, which is all a killed run needs (the machine does not crash).
+ */
+int journal_add(struct journal *j, enum pending_kind kind, const char *name, uint64_t mark,
+		struct error *err)
+{
+	char line[NETNS_NAME_MAX + 40], file[NETNS_NAME_MAX + 16];
+	int n, r;
+
+	snprintf(file, sizeof(file), "%s.pending", j->topo);
+	if (j->fd < 0) {
+		_cleanup_close_ int dirfd = -1;
+
+		r = state_dir_open(j->dir, true, &dirfd, err);
+		if (r >= 0)
+			r = safe_openat(dirfd, j->dir, file, O_WRONLY | O_CREAT | O_APPEND,
+					STATE_JOURNAL_MAX, &j->fd, err);
+		if (r < 0)
+			return error_prefix(err, "journal");
+	}
+	if (kind == PENDING_NS)
+		n = snprintf(line, sizeof(line), "ns %s %" PRIu64 "\n", name, mark);
+	else
+		n = snprintf(line, sizeof(line), "link %s\n", name);
+	r = fault_before("journal", err);
+	if (r < 0)
+		return r;
+	if (write(j->fd, line, (size_t)n) != n)
+		return error_errno(err, -errno, "write %s/%s", j->dir, file);
+	fault_after();
+	return 0;
+}
+
+void journal_clear(struct journal *j)
+{
+	char file[NETNS_NAME_MAX + 16];
+
+	if (j->fd >= 0)
+		close(j->fd);
+	j->fd = -1;
+	snprintf(file, sizeof(file), "%s.pending", j->topo);
+	remove_regular(j->dir, file);
+}
+
+int journal_read(const char *dir, const char *topo,
+		 void (*fn)(enum pending_kind kind, const char *name, uint64_t mark, void *data),
+		 void *data, struct error *err)
+{
+	_cleanup_close_ int dirfd = -1, fd = -1;
+	_cleanup_free_ char *text = NULL;
+	char file[NETNS_NAME_MAX + 16];
+	size_t n;
+	char *line, *save = NULL;
+	int r;
+
+	r = state_dir_open(dir, false, &dirfd, err);
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
+	snprintf(file, sizeof(file), "%s.pending", topo);
+	r = safe_openat(dirfd, dir, file, O_RDONLY, STATE_JOURNAL_MAX, &fd, err);
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
+	r = read_all(fd, STATE_JOURNAL_MAX, &text, &n);
+	if (r < 0)
+		return error_errno(err, r, "read %s/%s", dir, file);
+	/* Only well-formed lines naming valid names count; anything else is not ours. */
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char nm[NETNS_NAME_MAX + 2];
+		uint64_t mark = 0;
+		int used = 0;
+
+		if (sscanf(line, "ns %64s %" SCNu64 "%n", nm, &mark, &used) == 2 &&
+		    !line[used] && name_netns_check(nm, NULL) == 0)
+			fn(PENDING_NS, nm, mark, data);
+		else if (sscanf(line, "link %16s%n", nm, &used) == 1 && !line[used] &&
+			 name_ifname_check(nm, NULL) == 0)
+			fn(PENDING_LINK, nm, 0, data);
+	}
+	return 0;
 }

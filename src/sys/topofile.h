@@ -12,4 +12,11 @@
  */
 int topofile_load(const char *path, struct topology **ret, struct error *err);
 
+/*
+ * The same for a file named by nsnet's own records: a link at its last
+ * component is refused, and a file that does not parse is reported by its
+ * position alone, without any of its text.
+ */
+int topofile_load_recorded(const char *path, struct topology **ret, struct error *err);
+
 #endif

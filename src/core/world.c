@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "world.h"
+
+void world_claims_add(struct world_claims *c, const char *name)
+{
+	char (*nv)[IFNAME_MAX + 1];
+
+	if (world_claims_has(c, name))
+		return;
+	nv = realloc(c->names, (c->n + 1) * sizeof(*nv));
+	if (!nv)
+		return; /* unclaimed: at worst a conflict is reported, nothing is lost */
+	c->names = nv;
+	snprintf(nv[c->n], sizeof(nv[c->n]), "%s", name);
+	c->n++;
+}
+
+bool world_claims_has(const struct world_claims *c, const char *name)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->names[i], name) == 0)
+			return true;
+	return false;
+}
+
+void world_claims_clear(struct world_claims *c)
+{
+	free(c->names);
+	c->names = NULL;
+	c->n = 0;
+}
+
+void world_free(struct world *w)
+{
+	if (!w)
+		return;
+	world_claims_clear(&w->claims);
+	netstate_free(w->host);
+	for (size_t i = 0; i < w->n_ns; i++)
+		netstate_free(w->ns[i].st);
+	free(w->ns);
+	free(w);
+}
+
+struct world_ns *world_ns_find(const struct world *w, const char *name)
+{
+	size_t lo = 0, hi = w->n_ns;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int d = strcmp(w->ns[mid].name, name);
+
+		if (d == 0)
+			return &w->ns[mid];
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}

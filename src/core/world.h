@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The observed model: what the kernel holds that matters to one topology (the
+ * host, the named namespaces it wants or owns, its nft table, forwarding), as
+ * pure data. src/sys/observe.c fills it; the planner compares it with a
+ * topology; doctor judges it. The same structs (struct netstate) hold the
+ * links, addresses and routes the topology wants and the ones observed.
+ */
+#ifndef NSNET_WORLD_H
+#define NSNET_WORLD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "name.h"
+#include "netstate.h"
+
+/* A namespace as observed: its state and who owns it. */
+struct world_ns {
+	char name[NETNS_NAME_MAX + 1];
+	char owner[NETNS_NAME_MAX + 1]; /* "" when lo carries no nsnet mark */
+	bool marked;
+	struct netstate *st;
+};
+
+/* Host links a topology may claim although unmarked (its journal names them). */
+struct world_claims {
+	char (*names)[IFNAME_MAX + 1];
+	size_t n;
+};
+
+void world_claims_add(struct world_claims *c, const char *name);
+bool world_claims_has(const struct world_claims *c, const char *name);
+void world_claims_clear(struct world_claims *c);
+
+/* What the kernel holds that matters to one topology. */
+struct world {
+	struct netstate *host;
+	struct world_ns *ns; /* every named namespace the topology wants or owns, by name */
+	size_t n_ns;
+	bool fw_exists;
+	char fw_comment[256];
+	int ip_forward; /* -1: unknown */
+	struct world_claims claims;
+};
+
+void world_free(struct world *w);
+static inline void world_freep(struct world **w)
+{
+	world_free(*w);
+}
+struct world_ns *world_ns_find(const struct world *w, const char *name);
+
+#endif
