@@ -36,7 +36,7 @@ BENCH_CONNS ?= 2000
 BENCH_METHODS ?= nsnet floor batch script cni
 BENCH_CFLAGS = -std=gnu17 -O2 -Wall -Wextra -Werror
 
-.PHONY: all deps test-deps build asan fuzz-build test test-long fuzz bench install clean demo
+.PHONY: all deps test-deps test-configure build asan fuzz-build test test-long fuzz bench install clean demo
 
 all: build
 
@@ -66,12 +66,22 @@ asan: test-deps $(ASAN_BUILD)/build.ninja
 fuzz-build: test-deps $(FUZZ_BUILD)/build.ninja
 	ninja -C $(FUZZ_BUILD) tests/fuzz-topology
 
-test: test-deps
+# A build directory configured before the test dependencies were there (`make demo` on a
+# fresh machine, then `make test`) has no unit tests: look again, with tests required, so
+# a missing cmocka fails loudly instead of silently building nothing.
+TESTS_STAMP = .nsnet-tests-enabled
+test-configure: test-deps $(BUILD)/build.ninja $(ASAN_BUILD)/build.ninja
+	@for b in $(BUILD) $(ASAN_BUILD); do \
+		[ -f $$b/$(TESTS_STAMP) ] && continue; \
+		$(MESON) configure --clearcache -Dtests=enabled $$b >/dev/null && touch $$b/$(TESTS_STAMP); \
+	done
+
+test: test-deps test-configure
 	@$(MAKE) --no-print-directory build asan fuzz-build
 	@FUZZ_BUILD=$(FUZZ_BUILD) tests/run-all $(BUILD) $(ASAN_BUILD)
 
 # Long reliability runs: 200 random kills (KILLS=N), the concurrency test repeated (ROUNDS=N).
-test-long: test-deps
+test-long: test-deps test-configure
 	@$(MAKE) --no-print-directory build asan
 	@tests/run-long $(BUILD) $(ASAN_BUILD)
 

@@ -17,6 +17,12 @@ _nsnet_topologies()
 	done
 }
 
+# The long options of a command, as its --help lists them (one source of truth).
+_nsnet_options()
+{
+	nsnet "$@" --help 2>/dev/null | grep -oE -- '^  -[a-zA-Z], --[a-z][a-z-]*' | sed 's/.*, //'
+}
+
 _nsnet()
 {
 	local cur prev words cword
@@ -27,16 +33,22 @@ _nsnet()
 		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
 		return
 	fi
-	case ${words[1]} in
+	local cmd=${words[1]}
+	if [[ $cur == -* && $cmd != exec && $cmd != ns ]]; then
+		COMPREPLY=($(compgen -W "$(_nsnet_options "$cmd")" -- "$cur"))
+		return
+	fi
+	case $cmd in
 	ns)
 		if ((cword == 2)); then
 			COMPREPLY=($(compgen -W "add del list" -- "$cur"))
+		elif [[ $cur == -* ]]; then
+			local sub=${words[2]}
+			[[ $sub == delete ]] && sub=del
+			[[ $sub == ls ]] && sub=list
+			COMPREPLY=($(compgen -W "$(_nsnet_options ns "$sub")" -- "$cur"))
 		elif [[ ${words[2]} == del || ${words[2]} == delete ]]; then
-			COMPREPLY=($(compgen -W "$(_nsnet_namespaces) --force" -- "$cur"))
-		elif [[ ${words[2]} == list || ${words[2]} == ls ]]; then
-			COMPREPLY=($(compgen -W "--json" -- "$cur"))
-		elif [[ ${words[2]} == add ]]; then
-			COMPREPLY=($(compgen -W "--no-loopback" -- "$cur"))
+			COMPREPLY=($(compgen -W "$(_nsnet_namespaces)" -- "$cur"))
 		fi
 		;;
 	exec)
@@ -49,43 +61,19 @@ _nsnet()
 		fi
 		;;
 	show)
-		COMPREPLY=($(compgen -W "$(_nsnet_namespaces) --json" -- "$cur"))
+		COMPREPLY=($(compgen -W "$(_nsnet_namespaces)" -- "$cur"))
 		;;
-	up)
-		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--dry-run --json" -- "$cur"))
-		else
-			_filedir '@(yaml|yml)'
-		fi
-		;;
-	graph)
+	up | graph)
 		_filedir '@(yaml|yml)'
 		;;
 	check)
-		if [[ $prev == -t || $prev == --timeout ]]; then
-			return
-		elif [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--json --timeout" -- "$cur"))
-		else
-			_filedir '@(yaml|yml)'
-			COMPREPLY+=($(compgen -W "$(_nsnet_topologies)" -- "$cur"))
-		fi
+		[[ $prev == -t || $prev == --timeout ]] && return
+		_filedir '@(yaml|yml)'
+		COMPREPLY+=($(compgen -W "$(_nsnet_topologies)" -- "$cur"))
 		;;
-	doctor)
-		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--json" -- "$cur"))
-		else
-			_filedir '@(yaml|yml)'
-			COMPREPLY+=($(compgen -W "$(_nsnet_topologies)" -- "$cur"))
-		fi
-		;;
-	down | status)
-		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--dry-run --json" -- "$cur"))
-		else
-			_filedir '@(yaml|yml)'
-			COMPREPLY+=($(compgen -W "$(_nsnet_topologies)" -- "$cur"))
-		fi
+	doctor | down | status)
+		_filedir '@(yaml|yml)'
+		COMPREPLY+=($(compgen -W "$(_nsnet_topologies)" -- "$cur"))
 		;;
 	esac
 } &&

@@ -63,9 +63,20 @@ ROOT=$BATS_TEST_DIRNAME/../..
 	[[ $(complete_words nsnet check --t) == "--timeout " ]] || fail "check --t: $(complete_words nsnet check --t)"
 	[[ $(complete_words nsnet doctor compl) == "compl-topo " ]] || fail "doctor: $(complete_words nsnet doctor compl)"
 	[[ $(complete_words nsnet do) == "doctor down " ]] || fail "nsnet do: $(complete_words nsnet do)"
-	[[ $(complete_words nsnet doctor -) == "--json " ]] || fail "doctor -: $(complete_words nsnet doctor -)"
+	[[ $(complete_words nsnet doctor -) == "--help --json " ]] || fail "doctor -: $(complete_words nsnet doctor -)"
 	[[ $(complete_words nsnet doctor "") == *"compl-topo"*"net.yaml"* ]] ||
 		fail "doctor operands: $(complete_words nsnet doctor "")"
+	# Options: exactly what each command's --help lists, no more (nsnet must be on PATH).
+	PATH=$(dirname "$NSNET"):$PATH
+	local c want got
+	for c in up down status check doctor show graph "ns add" "ns del" "ns list"; do
+		# shellcheck disable=SC2086
+		want=$("$NSNET" $c --help | grep -oE -- '^  -[a-zA-Z], --[a-z][a-z-]*' | sed 's/.*, //' |
+			sort | tr '\n' ' ')
+		# shellcheck disable=SC2086
+		got=$(complete_words nsnet $c -)
+		[[ $got == "$want" ]] || fail "nsnet $c -: offers '$got', --help lists '$want'"
+	done
 	ip netns del compl-a
 	rm -f /run/nsnet/compl-topo.json
 }
