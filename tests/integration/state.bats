@@ -42,6 +42,9 @@ cleanup_test() {
 # The syscalls a read-only command must never make, and the netlink messages it must
 # never send (strace decodes both).
 readonly_violations() {
+	# A call that failed changed nothing (ASan's runtime tries to make its log directory).
+	grep -vE '= -1 E[A-Z]+ ' "$1" >"$1.ok"
+	set -- "$1.ok"
 	grep -E '^[0-9]+ +(unlink|unlinkat|rename|renameat2?|rmdir|mkdir|mkdirat|umount2|mount|linkat|symlinkat|truncate|ftruncate)\(' "$1"
 	grep -E '^[0-9]+ +openat\(.*(O_WRONLY|O_RDWR|O_CREAT|O_TRUNC)' "$1" | grep -vE '"/dev/(null|tty)"'
 	grep -E 'nlmsg_type=(RTM_(NEW|DEL|SET)[A-Z]+|NFNL_SUBSYS_NFTABLES<<8\|NFT_MSG_(NEW|DEL)[A-Z]+)' "$1"
@@ -55,7 +58,8 @@ readonly_violations() {
 		"doctor tutorial" "show" "show red" "ns list" "graph $TUTORIAL" \
 		"up --dry-run $TUTORIAL" "down --dry-run tutorial"; do
 		# shellcheck disable=SC2086
-		strace -f -qq -o "$log" -e trace=%file,%desc,sendto,sendmsg -s 256 -v \
+		ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" \
+			strace -f -qq -o "$log" -e trace=%file,%desc,sendto,sendmsg -s 256 -v \
 			"$NSNET" $cmd >/dev/null 2>&1 || true
 		run readonly_violations "$log"
 		[[ -z $output ]] || fail "nsnet $cmd changed something: $output"
@@ -317,7 +321,9 @@ describe_path() {
 
 @test "progress lines reach a pipe as they are made: one write per line" {
 	local log=$BATS_TEST_TMPDIR/strace lines writes
-	strace -qq -o "$log" -e trace=write -e signal=none "$NSNET" up "$TUTORIAL" >"$BATS_TEST_TMPDIR/out"
+	ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" \
+		strace -qq -o "$log" -e trace=write -e signal=none "$NSNET" up "$TUTORIAL" \
+		>"$BATS_TEST_TMPDIR/out"
 	lines=$(grep -c '^[+~-] ' "$BATS_TEST_TMPDIR/out")
 	writes=$(grep -c '^write(1,' "$log")
 	((lines > 10)) || fail "too few progress lines: $(cat "$BATS_TEST_TMPDIR/out")"
