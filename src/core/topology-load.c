@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The YAML tree into the model: one function per object, each refusing
- * unknown and duplicate keys, wrong node types, values that do not parse and
- * counts over the caps, with the position and key path of the culprit.
- * Relations between objects are topology-check.c's business.
+ * The objects of a topology file as tables (topology-loader.h): the top
+ * level, bridges, namespaces, their interfaces and routes, with the few
+ * loaders only they need (cable peers, route destinations, the name that
+ * defaults to the file's) and what relates their own fields. Relations
+ * between objects are topology-check*.c's business; forwards and checks are
+ * in topology-load-forward.c.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,71 +15,188 @@
 
 #include "topology-loader.h"
 
-static int load_bridge(struct loader *l, const struct topology_ynode *kn,
-		       const struct topology_ynode *v, const char *key, struct topology_bridge *b)
-{
-	static const char *const keys[] = {"address", "addresses", "nat", "mtu", NULL};
-	const struct topology_ynode *n;
-	char k[KEY_MAX];
-	int r;
+static const struct shape bridge_shape, ns_shape, iface_shape, route_shape;
 
-	r = tl_load_ifname(l, kn, key, b->name);
-	if (r < 0)
-		return r;
-	b->pos = kn->pos;
-	if (tl_is_null(v))
-		return 0;
-	r = tl_expect(l, v, key, TOPOLOGY_Y_MAP);
-	if (r < 0)
-		return r;
-	r = tl_check_keys(l, v, key, keys);
-	if (r < 0)
-		return r;
-	r = tl_load_addrs(l, v, key, b->addrs, &b->n_addrs, &b->addrs_listed);
-	if (r < 0)
-		return r;
-	if ((n = tl_map_get(v, "nat"))) {
-		tl_key_join(k, key, "nat");
-		r = tl_load_bool(l, n, k, &b->nat);
-		if (r < 0)
-			return r;
-	}
-	if ((n = tl_map_get(v, "mtu"))) {
-		tl_key_join(k, key, "mtu");
-		r = tl_load_mtu(l, n, k, &b->mtu);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
+/* --- bridges --- */
+
+static const struct addrs_at bridge_addrs = {
+	offsetof(struct topology_bridge, addrs),
+	offsetof(struct topology_bridge, n_addrs),
+	offsetof(struct topology_bridge, addrs_listed),
+};
+
+#define BRIDGE(m) offsetof(struct topology_bridge, m)
+#define BRIDGE_AT(m) LOAD_AT(struct topology_bridge, m)
+
+static const struct field bridge_fields[] = {
+	{"address", load_address, 0, &bridge_addrs},
+	{"addresses", load_addresses, 0, &bridge_addrs},
+	{"nat", load_bool, BRIDGE(nat)},
+	{"mtu", load_mtu, BRIDGE(mtu)},
+	{"link-local", load_bool, BRIDGE(link_local), .pos = BRIDGE_AT(link_local_pos)},
+	{"allow-overlap", load_bool, BRIDGE(allow_overlap), .pos = BRIDGE_AT(allow_overlap_pos)},
+};
+
+static const struct choice bridge_choices[] = {
+	{"address", "addresses", .exclusive = true},
+};
+
+static const struct shape bridge_shape = {
+	.what = "a bridge",
+	.noun = "bridge",
+	.under = "under a bridge's name",
+	.fields = bridge_fields,
+	.n_fields = ARRAY_SIZE(bridge_fields),
+	.choices = bridge_choices,
+	.n_choices = ARRAY_SIZE(bridge_choices),
+	.null_ok = true,
+	.parent = &load_top_shape,
+};
+
+/* --- interfaces --- */
 
 /* "NS/IFACE" */
-static int load_peer(struct loader *l, const struct topology_ynode *n, const char *key,
-		     struct topology_iface *i)
+static int load_peer(struct loader *l, const struct ynode *n, const char *key, void *dst,
+		     const void *arg)
 {
+	struct topology_iface *i = dst;
 	const char *slash;
-	char ns[NETNS_NAME_MAX + 2];
+	char ns[NETNS_NAME_MAX + 2], esc[96];
 	struct error e = {0};
 	size_t len;
 	int r;
 
-	r = tl_expect(l, n, key, TOPOLOGY_Y_SCALAR);
+	r = load_scalar(l, n, key, "NAMESPACE/INTERFACE");
 	if (r < 0)
 		return r;
 	slash = strchr(n->str, '/');
-	if (!slash)
-		return tl_fail(l, n, key, "'%s' is not NAMESPACE/INTERFACE", n->str);
+	if (!slash) {
+		name_escape(n->str, esc, sizeof(esc));
+		return load_fail(l, n, key, "'%s' is not NAMESPACE/INTERFACE", esc);
+	}
 	len = (size_t)(slash - n->str);
 	if (len >= sizeof(ns))
 		len = sizeof(ns) - 1; /* still too long for the check below to pass */
 	memcpy(ns, n->str, len);
 	ns[len] = '\0';
-	if (name_netns_check(ns, &e) < 0 || name_ifname_check(slash + 1, &e) < 0)
-		return tl_fail_from(l, n, key, &e);
+	if (name_netns_check(ns, &e) < 0 || name_link_check(slash + 1, &e) < 0)
+		return load_fail_from(l, n, key, &e);
 	strcpy(i->peer_ns, ns);
 	strcpy(i->peer_iface, slash + 1);
 	return 0;
 }
+
+/* The choice of bridge or peer is made (exactly one is given): what goes with it. */
+static int iface_finish(struct loader *l, const struct ynode *where, const struct ynode *v,
+			const char *key, void *obj)
+{
+	struct topology_iface *i = obj;
+	char k[TOPOLOGY_KEY_MAX];
+
+	i->peer_iface_idx = SIZE_MAX;
+	i->link = i->peer_ns[0] ? TOPOLOGY_LINK_PEER : TOPOLOGY_LINK_BRIDGE;
+	if (i->link == TOPOLOGY_LINK_PEER && i->host_end[0]) {
+		load_key_join(k, key, "host-end");
+		return load_fail(l, ynode_get(v, "host-end"), k,
+				 "only an interface on a bridge has a host end");
+	}
+	return 0;
+}
+
+static const struct addrs_at iface_addrs = {
+	offsetof(struct topology_iface, addrs),
+	offsetof(struct topology_iface, n_addrs),
+	offsetof(struct topology_iface, addrs_listed),
+};
+
+#define IFACE(m) offsetof(struct topology_iface, m)
+#define IFACE_AT(m) LOAD_AT(struct topology_iface, m)
+
+static const struct field iface_fields[] = {
+	{"bridge", load_ifname, IFACE(bridge), .pos = IFACE_AT(link_pos)},
+	{"host-end", load_ifname, IFACE(host_end), .pos = IFACE_AT(host_end_pos)},
+	{"peer", load_peer, 0, .pos = IFACE_AT(link_pos)},
+	{"address", load_address, 0, &iface_addrs},
+	{"addresses", load_addresses, 0, &iface_addrs},
+	{"mtu", load_mtu, IFACE(mtu)},
+	{"mac", load_mac, IFACE(mac), .pos = IFACE_AT(mac_pos), .given = IFACE_AT(has_mac)},
+	{"link-local", load_bool, IFACE(link_local), .pos = IFACE_AT(link_local_pos)},
+};
+
+static const struct choice iface_choices[] = {
+	{"bridge", "peer", .exclusive = true, .needed = true},
+	{"address", "addresses", .exclusive = true},
+};
+
+static const struct shape iface_shape = {
+	.what = "an interface",
+	.noun = "interface",
+	.under = "under an interface's name",
+	.fields = iface_fields,
+	.n_fields = ARRAY_SIZE(iface_fields),
+	.choices = iface_choices,
+	.n_choices = ARRAY_SIZE(iface_choices),
+	.finish = iface_finish,
+	.parent = &ns_shape,
+};
+
+/* --- routes --- */
+
+/* "default" is 0.0.0.0/0, or ::/0 when the gateway is IPv6 (via comes first). */
+static int load_route_to(struct loader *l, const struct ynode *n, const char *key, void *dst,
+			 const void *arg)
+{
+	struct topology_route *rt = dst;
+	struct error e = {0};
+	int r = load_scalar(l, n, key, "a prefix or 'default'");
+
+	if (r < 0)
+		return r;
+	if (inet_route_dst_parse(n->str, rt->has_via ? rt->via.family : 0, &rt->to, &e) < 0)
+		return load_fail_from(l, n, key, &e);
+	return 0;
+}
+
+static int route_finish(struct loader *l, const struct ynode *where, const struct ynode *v,
+			const char *key, void *obj)
+{
+	const struct topology_route *rt = obj;
+	const struct ynode *via = ynode_get(v, "via");
+	char k[TOPOLOGY_KEY_MAX];
+
+	if (!rt->has_via || rt->to.addr.family == rt->via.family)
+		return 0;
+	load_key_join(k, key, "via");
+	return load_fail(l, via, k, "'%s' is not of the family of 'to'", via->str);
+}
+
+#define ROUTE(m) offsetof(struct topology_route, m)
+#define ROUTE_AT(m) LOAD_AT(struct topology_route, m)
+
+/* Loaded in this order: "to" needs the family of "via". */
+static const struct field route_fields[] = {
+	{"via", load_addr, ROUTE(via), .pos = ROUTE_AT(via_pos), .given = ROUTE_AT(has_via)},
+	{"dev", load_ifname, ROUTE(dev), .pos = ROUTE_AT(dev_pos)},
+	{"to", load_route_to, 0, .pos = ROUTE_AT(to_pos), .required = true},
+};
+
+static const struct choice route_choices[] = {
+	{"via", "dev", .needed = true},
+};
+
+static const struct shape route_shape = {
+	.what = "a route",
+	.noun = "route",
+	.under = "into a route ('- {to: ...}')",
+	.fields = route_fields,
+	.n_fields = ARRAY_SIZE(route_fields),
+	.choices = route_choices,
+	.n_choices = ARRAY_SIZE(route_choices),
+	.finish = route_finish,
+	.parent = &ns_shape,
+};
+
+/* --- namespaces --- */
 
 /* FNV-1a: small, stable across builds and platforms, good enough to spread names. */
 static uint32_t fnv1a(const char *a, const char *b)
@@ -93,213 +211,88 @@ static uint32_t fnv1a(const char *a, const char *b)
 	return h;
 }
 
-static int load_iface(struct loader *l, const char *ns, const struct topology_ynode *kn,
-		      const struct topology_ynode *v, const char *key, struct topology_iface *i)
+/* Bridged interfaces without "host-end:" get one derived from NS/IFACE. */
+static int ns_finish(struct loader *l, const struct ynode *where, const struct ynode *v,
+		     const char *key, void *obj)
 {
-	static const char *const keys[] = {"bridge",	"host-end", "peer", "address",
-					   "addresses", "mtu",	    "mac",  NULL};
-	const struct topology_ynode *br, *peer, *he, *n;
-	char k[KEY_MAX];
-	int r;
+	struct topology_ns *ns = obj;
 
-	r = tl_load_ifname(l, kn, key, i->name);
-	if (r < 0)
-		return r;
-	i->pos = kn->pos;
-	i->peer_iface_idx = SIZE_MAX;
-	r = tl_expect(l, v, key, TOPOLOGY_Y_MAP);
-	if (r < 0)
-		return r;
-	r = tl_check_keys(l, v, key, keys);
-	if (r < 0)
-		return r;
-	br = tl_map_get(v, "bridge");
-	peer = tl_map_get(v, "peer");
-	he = tl_map_get(v, "host-end");
-	if (br && peer) {
-		tl_key_join(k, key, "peer");
-		return tl_fail(l, peer, k, "give either 'bridge' or 'peer', not both");
-	}
-	if (!br && !peer)
-		return tl_fail(l, kn, key, "needs 'bridge' or 'peer'");
-	if (br) {
-		i->link = TOPOLOGY_LINK_BRIDGE;
-		i->link_pos = br->pos;
-		tl_key_join(k, key, "bridge");
-		r = tl_load_ifname(l, br, k, i->bridge);
-		if (r < 0)
-			return r;
-		if (he) {
-			tl_key_join(k, key, "host-end");
-			r = tl_load_ifname(l, he, k, i->host_end);
-			if (r < 0)
-				return r;
-			i->host_end_pos = he->pos;
-		} else {
-			snprintf(i->host_end, sizeof(i->host_end), "nsn-%08x", fnv1a(ns, i->name));
-			i->host_end_pos = kn->pos;
-			i->host_end_derived = true;
-		}
-	} else {
-		if (he) {
-			tl_key_join(k, key, "host-end");
-			return tl_fail(l, he, k, "only an interface on a bridge has a host end");
-		}
-		i->link = TOPOLOGY_LINK_PEER;
-		i->link_pos = peer->pos;
-		tl_key_join(k, key, "peer");
-		r = load_peer(l, peer, k, i);
-		if (r < 0)
-			return r;
-	}
-	r = tl_load_addrs(l, v, key, i->addrs, &i->n_addrs, &i->addrs_listed);
-	if (r < 0)
-		return r;
-	if ((n = tl_map_get(v, "mtu"))) {
-		tl_key_join(k, key, "mtu");
-		r = tl_load_mtu(l, n, k, &i->mtu);
-		if (r < 0)
-			return r;
-	}
-	if ((n = tl_map_get(v, "mac"))) {
-		struct error e = {0};
+	for (size_t k = 0; k < ns->n_ifaces; k++) {
+		struct topology_iface *i = &ns->ifaces[k];
 
-		tl_key_join(k, key, "mac");
-		r = tl_expect(l, n, k, TOPOLOGY_Y_SCALAR);
-		if (r < 0)
-			return r;
-		if (mac_parse(n->str, i->mac, &e) < 0)
-			return tl_fail_from(l, n, k, &e);
-		i->has_mac = true;
+		if (i->link != TOPOLOGY_LINK_BRIDGE || i->host_end[0])
+			continue;
+		snprintf(i->host_end, sizeof(i->host_end), "nsn-%08x", fnv1a(ns->name, i->name));
+		i->host_end_pos = i->pos;
+		i->host_end_derived = true;
 	}
 	return 0;
 }
 
-static int load_route(struct loader *l, const struct topology_ynode *v, const char *key,
-		      struct topology_route *rt)
+static const struct collection ifaces = {
+	.what = "interfaces",
+	.type = YNODE_MAP,
+	.max = TOPOLOGY_IFACES_MAX,
+	.size = sizeof(struct topology_iface),
+	.items = offsetof(struct topology_ns, ifaces),
+	.count = offsetof(struct topology_ns, n_ifaces),
+	.shape = &iface_shape,
+	.name = load_ifname,
+	.name_dst = offsetof(struct topology_iface, name),
+	.name_pos = offsetof(struct topology_iface, pos),
+};
+
+static const struct collection routes = {
+	.what = "routes",
+	.type = YNODE_SEQ,
+	.max = TOPOLOGY_ROUTES_MAX,
+	.size = sizeof(struct topology_route),
+	.items = offsetof(struct topology_ns, routes),
+	.count = offsetof(struct topology_ns, n_routes),
+	.shape = &route_shape,
+	.item_pos = LOAD_AT(struct topology_route, pos),
+};
+
+static const struct field ns_fields[] = {
+	{"interfaces", load_collection, 0, &ifaces},
+	{"routes", load_collection, 0, &routes},
+	{"forwarding", load_bool, offsetof(struct topology_ns, forwarding),
+	 .pos = LOAD_AT(struct topology_ns, forwarding_pos),
+	 .given = LOAD_AT(struct topology_ns, forwarding_set)},
+};
+
+static const struct shape *const ns_children[] = {&iface_shape, &route_shape, NULL};
+
+static const struct shape ns_shape = {
+	.what = "a namespace",
+	.noun = "namespace",
+	.under = "under a namespace's name",
+	.fields = ns_fields,
+	.n_fields = ARRAY_SIZE(ns_fields),
+	.null_ok = true,
+	.finish = ns_finish,
+	.parent = &load_top_shape,
+	.children = ns_children,
+};
+
+/* --- the top level --- */
+
+/*
+ * Without "name:", the base name of the label without its extension:
+ * "examples/red.yaml" gives "red".
+ */
+static int top_finish(struct loader *l, const struct ynode *where, const struct ynode *v,
+		      const char *key, void *obj)
 {
-	static const char *const keys[] = {"to", "via", "dev", NULL};
-	const struct topology_ynode *to, *via, *dev;
-	struct error e = {0};
-	char k[KEY_MAX];
-	int r;
-
-	rt->pos = v->pos;
-	r = tl_expect(l, v, key, TOPOLOGY_Y_MAP);
-	if (r < 0)
-		return r;
-	r = tl_check_keys(l, v, key, keys);
-	if (r < 0)
-		return r;
-	to = tl_map_get(v, "to");
-	via = tl_map_get(v, "via");
-	dev = tl_map_get(v, "dev");
-	if (!to)
-		return tl_fail(l, v, key, "needs 'to'");
-	if (!via && !dev)
-		return tl_fail(l, v, key, "needs 'via' or 'dev'");
-	if (via) {
-		tl_key_join(k, key, "via");
-		r = tl_expect(l, via, k, TOPOLOGY_Y_SCALAR);
-		if (r < 0)
-			return r;
-		if (inet_addr_parse(via->str, &rt->via, &e) < 0)
-			return tl_fail_from(l, via, k, &e);
-		rt->has_via = true;
-		rt->via_pos = via->pos;
-	}
-	if (dev) {
-		tl_key_join(k, key, "dev");
-		r = tl_load_ifname(l, dev, k, rt->dev);
-		if (r < 0)
-			return r;
-		rt->dev_pos = dev->pos;
-	}
-	tl_key_join(k, key, "to");
-	r = tl_expect(l, to, k, TOPOLOGY_Y_SCALAR);
-	if (r < 0)
-		return r;
-	if (inet_route_dst_parse(to->str, rt->has_via ? rt->via.family : 0, &rt->to, &e) < 0)
-		return tl_fail_from(l, to, k, &e);
-	if (rt->has_via && rt->to.addr.family != rt->via.family) {
-		tl_key_join(k, key, "via");
-		return tl_fail(l, via, k, "'%s' is not of the family of 'to'", via->str);
-	}
-	return 0;
-}
-
-static int load_ns(struct loader *l, const struct topology_ynode *kn,
-		   const struct topology_ynode *v, const char *key, struct topology_ns *ns)
-{
-	static const char *const keys[] = {"interfaces", "routes", NULL};
-	const struct topology_ynode *ifs, *rts;
-	char k[KEY_MAX], ki[KEY_MAX];
-	int r;
-
-	r = tl_load_nsname(l, kn, kn->str, key, ns->name);
-	if (r < 0)
-		return r;
-	ns->pos = kn->pos;
-	if (tl_is_null(v))
-		return 0;
-	r = tl_expect(l, v, key, TOPOLOGY_Y_MAP);
-	if (r < 0)
-		return r;
-	r = tl_check_keys(l, v, key, keys);
-	if (r < 0)
-		return r;
-	ifs = tl_map_get(v, "interfaces");
-	if (ifs && !tl_is_null(ifs)) {
-		tl_key_join(k, key, "interfaces");
-		r = tl_expect(l, ifs, k, TOPOLOGY_Y_MAP);
-		if (r < 0)
-			return r;
-		r = tl_check_names(l, ifs, k, "interfaces", TOPOLOGY_IFACES_MAX);
-		if (r < 0)
-			return r;
-		ns->ifaces = calloc(ifs->n_kids / 2 + 1, sizeof(*ns->ifaces));
-		if (!ns->ifaces)
-			return error_set(l->err, -ENOMEM, "out of memory");
-		for (size_t i = 0; i < ifs->n_kids; i += 2) {
-			tl_key_join(ki, k, ifs->kids[i]->str);
-			r = load_iface(l, ns->name, ifs->kids[i], ifs->kids[i + 1], ki,
-				       &ns->ifaces[ns->n_ifaces++]);
-			if (r < 0)
-				return r;
-		}
-	}
-	rts = tl_map_get(v, "routes");
-	if (rts && !tl_is_null(rts)) {
-		tl_key_join(k, key, "routes");
-		r = tl_expect(l, rts, k, TOPOLOGY_Y_SEQ);
-		if (r < 0)
-			return r;
-		if (rts->n_kids > TOPOLOGY_ROUTES_MAX)
-			return tl_fail(l, rts->kids[TOPOLOGY_ROUTES_MAX], k,
-				       "too many routes (at most %d)", TOPOLOGY_ROUTES_MAX);
-		ns->routes = calloc(rts->n_kids + 1, sizeof(*ns->routes));
-		if (!ns->routes)
-			return error_set(l->err, -ENOMEM, "out of memory");
-		for (size_t i = 0; i < rts->n_kids; i++) {
-			tl_key_index(ki, k, i);
-			r = load_route(l, rts->kids[i], ki, &ns->routes[ns->n_routes++]);
-			if (r < 0)
-				return r;
-		}
-	}
-	return 0;
-}
-
-/* The base name of the label without its extension: "examples/red.yaml" gives "red". */
-static int load_default_name(struct loader *l, const struct topology_ynode *root,
-			     struct topology *t)
-{
+	struct topology *t = obj;
 	const char *base = strrchr(l->file, '/');
 	const char *dot;
-	char name[NETNS_NAME_MAX + 2];
+	char name[TOPOLOGY_NAME_MAX + 2];
 	struct error e = {0};
 	size_t len;
 
+	if (t->name[0])
+		return 0;
 	base = base ? base + 1 : l->file;
 	dot = strrchr(base, '.');
 	len = dot && dot != base ? (size_t)(dot - base) : strlen(base);
@@ -307,140 +300,90 @@ static int load_default_name(struct loader *l, const struct topology_ynode *root
 		len = sizeof(name) - 1;
 	memcpy(name, base, len);
 	name[len] = '\0';
-	if (name_netns_check(name, &e) < 0)
-		return topology_error(l->err, l->file, root->pos, "name",
+	if (name_topology_check(name, &e) < 0)
+		return topology_error(l->err, l->file, where->pos, "name",
 				      "no 'name' given and the file name gives none: %s", e.msg);
 	strcpy(t->name, name);
 	return 0;
 }
 
-/* Adapters: every object loader as a section calls it (kn: the name's node, for mappings). */
-static int section_bridge(struct loader *l, const struct topology_ynode *kn,
-			  const struct topology_ynode *v, const char *key, void *obj)
-{
-	return load_bridge(l, kn, v, key, obj);
-}
+#define TOP(m) offsetof(struct topology, m)
 
-static int section_ns(struct loader *l, const struct topology_ynode *kn,
-		      const struct topology_ynode *v, const char *key, void *obj)
-{
-	return load_ns(l, kn, v, key, obj);
-}
-
-static int section_forward(struct loader *l, const struct topology_ynode *kn,
-			   const struct topology_ynode *v, const char *key, void *obj)
-{
-	return tl_load_forward(l, v, key, obj);
-}
-
-static int section_probe(struct loader *l, const struct topology_ynode *kn,
-			 const struct topology_ynode *v, const char *key, void *obj)
-{
-	return tl_load_probe(l, v, key, obj);
-}
-
-/*
- * A top-level section: a mapping of named objects (bridges, namespaces) or a
- * list (forwards, checks), capped, each element loaded into an array of the
- * model found at offsets v and n of struct topology.
- */
-struct section {
-	const char *key;
-	enum topology_ynode_type type;
-	size_t max, size;
-	size_t v, n; /* offsetof the array pointer and of its count */
-	int (*load)(struct loader *l, const struct topology_ynode *kn,
-		    const struct topology_ynode *v, const char *key, void *obj);
+static const struct collection bridges = {
+	.what = "bridges",
+	.type = YNODE_MAP,
+	.max = TOPOLOGY_BRIDGES_MAX,
+	.size = sizeof(struct topology_bridge),
+	.items = TOP(bridges),
+	.count = TOP(n_bridges),
+	.shape = &bridge_shape,
+	.name = load_ifname,
+	.name_dst = offsetof(struct topology_bridge, name),
+	.name_pos = offsetof(struct topology_bridge, pos),
 };
 
-#define SECTION(k, ty, mx, field, count, fn)                                                   \
-	{                                                                                      \
-		k, ty, mx, sizeof(*((struct topology *)0)->field),                             \
-			offsetof(struct topology, field), offsetof(struct topology, count), fn \
-	}
-
-static const struct section sections[] = {
-	SECTION("bridges", TOPOLOGY_Y_MAP, TOPOLOGY_BRIDGES_MAX, bridges, n_bridges,
-		section_bridge),
-	SECTION("namespaces", TOPOLOGY_Y_MAP, TOPOLOGY_NAMESPACES_MAX, namespaces, n_namespaces,
-		section_ns),
-	SECTION("forwards", TOPOLOGY_Y_SEQ, TOPOLOGY_FORWARDS_MAX, forwards, n_forwards,
-		section_forward),
-	SECTION("checks", TOPOLOGY_Y_SEQ, TOPOLOGY_CHECKS_MAX, checks, n_checks, section_probe),
+static const struct collection namespaces = {
+	.what = "namespaces",
+	.type = YNODE_MAP,
+	.max = TOPOLOGY_NAMESPACES_MAX,
+	.size = sizeof(struct topology_ns),
+	.items = TOP(namespaces),
+	.count = TOP(n_namespaces),
+	.shape = &ns_shape,
+	.name = load_nsname,
+	.name_dst = offsetof(struct topology_ns, name),
+	.name_pos = offsetof(struct topology_ns, pos),
 };
 
-static int load_section(struct loader *l, const struct topology_ynode *root,
-			const struct section *s, struct topology *t)
+static const struct collection forwards = {
+	.what = "forwards",
+	.type = YNODE_SEQ,
+	.max = TOPOLOGY_FORWARDS_MAX,
+	.size = sizeof(struct topology_forward),
+	.items = TOP(forwards),
+	.count = TOP(n_forwards),
+	.shape = &load_forward_shape,
+	.item_pos = LOAD_AT(struct topology_forward, pos),
+};
+
+static const struct collection checks = {
+	.what = "checks",
+	.type = YNODE_SEQ,
+	.max = TOPOLOGY_CHECKS_MAX,
+	.size = sizeof(struct topology_probe),
+	.items = TOP(checks),
+	.count = TOP(n_checks),
+	.shape = &load_probe_shape,
+	.item_pos = LOAD_AT(struct topology_probe, pos),
+};
+
+static const struct field top_fields[] = {
+	{"name", load_topname, TOP(name)},
+	{"bridges", load_collection, 0, &bridges},
+	{"namespaces", load_collection, 0, &namespaces},
+	{"forwards", load_collection, 0, &forwards},
+	{"checks", load_collection, 0, &checks},
+};
+
+static const struct shape *const top_children[] = {&bridge_shape, &ns_shape, &load_forward_shape,
+						   &load_probe_shape, NULL};
+
+const struct shape load_top_shape = {
+	.what = "the top level",
+	.noun = "top level",
+	.under = "at the top level",
+	.fields = top_fields,
+	.n_fields = ARRAY_SIZE(top_fields),
+	.finish = top_finish,
+	.children = top_children,
+};
+
+int topology_load(const char *file, const struct ynode *root, struct topology *t, struct error *err)
 {
-	const struct topology_ynode *n = tl_map_get(root, s->key);
-	void **v = (void **)((char *)t + s->v);
-	size_t *count = (size_t *)((char *)t + s->n), len;
-	bool map = s->type == TOPOLOGY_Y_MAP;
-	char k[KEY_MAX];
-	int r;
-
-	if (!n || tl_is_null(n))
-		return 0;
-	r = tl_expect(l, n, s->key, s->type);
-	if (r < 0)
-		return r;
-	len = map ? n->n_kids / 2 : n->n_kids;
-	if (map)
-		r = tl_check_names(l, n, s->key, s->key, s->max);
-	else if (len > s->max)
-		r = tl_fail(l, n->kids[s->max], s->key, "too many %s (at most %zu)", s->key,
-			    s->max);
-	if (r < 0)
-		return r;
-	*v = calloc(len + 1, s->size);
-	if (!*v)
-		return error_set(l->err, -ENOMEM, "out of memory");
-	for (size_t i = 0; i < len; i++) {
-		const struct topology_ynode *kn = map ? n->kids[2 * i] : NULL;
-
-		if (map)
-			tl_key_join(k, s->key, kn->str);
-		else
-			tl_key_index(k, s->key, i);
-		/* Counted first: a half-loaded object is freed with the rest. */
-		r = s->load(l, kn, n->kids[map ? 2 * i + 1 : i], k,
-			    (char *)*v + (*count)++ * s->size);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-int topology_load(const char *file, const struct topology_ynode *root, struct topology *t,
-		  struct error *err)
-{
-	static const char *const keys[] = {"name",     "bridges", "namespaces",
-					   "forwards", "checks",  NULL};
 	struct loader l = {.file = file, .err = err};
-	const struct topology_ynode *n;
-	int r;
 
-	if (root->type != TOPOLOGY_Y_MAP)
-		return tl_fail(&l, root, NULL, "the top level must be a mapping, got %s",
-			       tl_type_name(root));
-	r = tl_check_keys(&l, root, "", keys);
-	if (r < 0)
-		return r;
-	if ((n = tl_map_get(root, "name"))) {
-		r = tl_expect(&l, n, "name", TOPOLOGY_Y_SCALAR);
-		if (r < 0)
-			return r;
-		r = tl_load_nsname(&l, n, n->str, "name", t->name);
-	} else {
-		r = load_default_name(&l, root, t);
-	}
-	if (r < 0)
-		return r;
-
-	for (size_t i = 0; i < ARRAY_SIZE(sections); i++) {
-		r = load_section(&l, root, &sections[i], t);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	if (root->type != YNODE_MAP)
+		return load_fail(&l, root, NULL, "the top level must be a mapping, got %s",
+				 ynode_type_name(root));
+	return load_object(&l, &load_top_shape, root, root, "", t);
 }

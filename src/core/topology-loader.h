@@ -1,9 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Internal to topology-yaml.c, topology-load.c and topology-load-forward.c:
- * the YAML tree (struct topology_ynode, topology.h) into the model. Every
- * function refuses what it cannot load with "FILE:LINE:COL: KEY: REASON"
- * through tl_fail() and returns -EINVAL (-ENOMEM when out of memory).
+ * Internal to topology.c and topology-load*.c: the YAML tree and how it is
+ * loaded into the model.
+ *
+ * The YAML is first read into a small tree of struct ynode (topology.c),
+ * which keeps every node's position (libfyaml 0.7 has no position for a
+ * collection node) and holds no alias, anchor or tag. The tree is then loaded
+ * by tables: every object of the file (the top level, a bridge, a namespace,
+ * an interface, a route, a forward, a check) is a struct shape, a list of
+ * its fields (key, value loader, where the value goes in the model, whether
+ * it is required) and of the choices between two keys. load_object() does
+ * what every object needs (node types, unknown and duplicate keys, required
+ * keys, choices, hints at misplaced keys) and calls the value loaders of
+ * topology-load-value.c. Every function refuses what it cannot load with
+ * "FILE:LINE:COL: KEY: REASON" through load_fail() and returns -EINVAL
+ * (-ENOMEM when out of memory).
  */
 #ifndef NSNET_TOPOLOGY_LOADER_H
 #define NSNET_TOPOLOGY_LOADER_H
@@ -14,55 +25,174 @@
 
 #include "topology.h"
 
-#define KEY_MAX 512 /* a key path: "namespaces.blue.routes[1].via" */
+/* --- the YAML tree (topology-tree.c) --- */
+
+enum ynode_type {
+	YNODE_SCALAR,
+	YNODE_MAP, /* kids: key, value, key, value... */
+	YNODE_SEQ,
+};
+
+struct ynode {
+	enum ynode_type type;
+	struct topology_pos pos;
+	char *str;  /* YNODE_SCALAR: NUL-terminated, no NUL inside */
+	bool plain; /* unquoted scalar: only these can be null, booleans or numbers */
+	struct ynode **kids;
+	size_t n_kids;
+	size_t cap_kids;
+};
+
+/*
+ * Reads buf into a tree (*ret NULL for a stream with no document: only
+ * comments or blank lines). The caller has checked the raw caps.
+ */
+int ynode_tree_read(const char *file, const char *buf, size_t len, struct ynode **ret,
+		    struct error *err);
+void ynode_free(struct ynode *n);
+static inline void ynode_freep(struct ynode **n)
+{
+	ynode_free(*n);
+}
+
+/* The value of key name in map, or NULL. */
+const struct ynode *ynode_get(const struct ynode *map, const char *name);
+/* An empty value ("key:" with nothing after it), "~" or "null": YAML's null. */
+bool ynode_is_null(const struct ynode *n);
+/* "a mapping", "a sequence", "a scalar" or "null". */
+const char *ynode_type_name(const struct ynode *n);
+
+/* --- located errors (topology-load-object.c) and key paths (topology-tree.c) --- */
 
 struct loader {
 	const char *file;
 	struct error *err;
 };
 
-int tl_fail(struct loader *l, const struct topology_ynode *n, const char *key, const char *fmt,
-	    ...) _printf_(4, 5);
+int load_fail(struct loader *l, const struct ynode *n, const char *key, const char *fmt, ...)
+	_printf_(4, 5);
 /* Turns an error from a helper (name.h, inet.h) into a located one. */
-int tl_fail_from(struct loader *l, const struct topology_ynode *n, const char *key,
-		 const struct error *e);
+int load_fail_from(struct loader *l, const struct ynode *n, const char *key, const struct error *e);
+/* Appends " (HINT)" to the error a load just failed with, when it is an input error. */
+void load_hint(struct loader *l, const char *fmt, ...) _printf_(2, 3);
 
-/* Key paths, truncated at KEY_MAX: "parent.child", "parent[i]". */
-void tl_key_join(char *out, const char *parent, const char *child);
-void tl_key_index(char *out, const char *parent, size_t i);
+/*
+ * Key paths, truncated at TOPOLOGY_KEY_MAX: "parent.child", "parent[i]". Bytes a
+ * message cannot show as they are (control characters, quotes, non-ASCII)
+ * are escaped as name_escape() does, so a message stays one line.
+ */
+void load_key_join(char *out, const char *parent, const char *child);
+void load_key_index(char *out, const char *parent, size_t i);
 
-const char *tl_type_name(const struct topology_ynode *n);
-/* An empty value ("key:" with nothing after it), which YAML reads as null. */
-bool tl_is_null(const struct topology_ynode *n);
-int tl_expect(struct loader *l, const struct topology_ynode *n, const char *key,
-	      enum topology_ynode_type t);
-/* A fixed-shape mapping: each key one of allowed[] (NULL-ended, at most 16), once. */
-int tl_check_keys(struct loader *l, const struct topology_ynode *map, const char *key,
-		  const char *const *allowed);
-/* A mapping keyed by object names: at most max, each name once. */
-int tl_check_names(struct loader *l, const struct topology_ynode *map, const char *key,
-		   const char *what, size_t max);
-const struct topology_ynode *tl_map_get(const struct topology_ynode *map, const char *name);
+/* --- objects as tables of fields (topology-load-object.c) --- */
 
-int tl_load_bool(struct loader *l, const struct topology_ynode *n, const char *key, bool *ret);
+/*
+ * A value loader: n is the value of key, dst where it goes (the field's
+ * offset in the object, or the object itself for loaders that fill several
+ * members), arg the field's arg.
+ */
+typedef int load_value_fn(struct loader *l, const struct ynode *n, const char *key, void *dst,
+			  const void *arg);
+
+/* Offsets of optional members, +1 so that 0 says "none". */
+#define LOAD_AT(type, member) (offsetof(type, member) + 1)
+
+struct field {
+	const char *key;
+	load_value_fn *load;
+	size_t dst; /* offsetof the destination in the object */
+	const void *arg;
+	size_t pos;    /* LOAD_AT of a struct topology_pos set to the value's, or 0 */
+	size_t given;  /* LOAD_AT of a bool set when the key is there, or 0 */
+	bool required; /* missing: "needs 'a' and 'b'", naming every required key */
+};
+
+/* Two keys of which at most one (exclusive) or at least one (needed) is given. */
+struct choice {
+	const char *a, *b;
+	bool exclusive, needed;
+};
+
+struct shape {
+	const char *what;  /* "an interface", for hints */
+	const char *noun;  /* "interface" */
+	const char *under; /* where its keys go: "under an interface's name" */
+	const struct field *fields;
+	size_t n_fields; /* at most SHAPE_FIELDS_MAX */
+	const struct choice *choices;
+	size_t n_choices;
+	bool null_ok; /* "NAME:" with nothing after it is an empty object */
+	/* After the fields: what relates them. where: the object's node, v its mapping. */
+	int (*finish)(struct loader *l, const struct ynode *where, const struct ynode *v,
+		      const char *key, void *obj);
+	/* The objects one level up and down, for hints at misindented keys. */
+	const struct shape *parent;
+	const struct shape *const *children; /* NULL-ended */
+};
+
+#define SHAPE_FIELDS_MAX 16
+
+/*
+ * Loads mapping v into obj by shape s. where: the node errors about the object
+ * as a whole point at (its name for a named object, else v itself).
+ */
+int load_object(struct loader *l, const struct shape *s, const struct ynode *where,
+		const struct ynode *v, const char *key, void *obj);
+
+/* Whether key is one of s's fields. */
+bool shape_has(const struct shape *s, const char *key);
+
+/*
+ * A collection of objects: a mapping of named objects (bridges, namespaces,
+ * interfaces) or a list (routes, forwards, checks), capped, loaded into an
+ * array of the parent object. The field's arg of load_collection().
+ */
+struct collection {
+	const char *what; /* "interfaces": "too many interfaces (at most 64)" */
+	enum ynode_type type;
+	size_t max, size;
+	size_t items, count; /* offsetof the array pointer and its count in the parent */
+	const struct shape *shape;
+	/* YNODE_MAP: checks and stores an object's name; the offset of its position. */
+	load_value_fn *name;
+	size_t name_dst, name_pos;
+	/* YNODE_SEQ: LOAD_AT of the position of each item in its object, or 0. */
+	size_t item_pos;
+};
+
+/* dst: the parent object; arg: its struct collection. */
+load_value_fn load_collection;
+
+/* --- values (topology-load-value.c): dst as said, arg unused unless said --- */
+
+/* A scalar that is not null, else "expected WHAT, got null" (or a mapping, a sequence). */
+int load_scalar(struct loader *l, const struct ynode *n, const char *key, const char *what);
 /* A decimal number, unquoted, at most 10 digits so it cannot overflow. */
-bool tl_parse_uint(const char *s, size_t n, uint64_t *ret);
-int tl_load_mtu(struct loader *l, const struct topology_ynode *n, const char *key,
-		uint32_t *ret);
-int tl_load_ifname(struct loader *l, const struct topology_ynode *n, const char *key, char *out);
-/* name: n's text, or a part of it. */
-int tl_load_nsname(struct loader *l, const struct topology_ynode *n, const char *name,
-		   const char *key, char *out);
-int tl_load_addr_one(struct loader *l, const struct topology_ynode *n, const char *key,
-		     struct topology_addr *ret);
-/* "address: CIDR" or "addresses: [CIDR, ...]", not both. */
-int tl_load_addrs(struct loader *l, const struct topology_ynode *map, const char *key,
-		  struct topology_addr *addrs, size_t *n_addrs, bool *listed);
+bool load_parse_uint(const char *s, size_t n, uint64_t *ret);
+/* s: "80" or "8000-8010", each end 1 to 65535 (n's text, or a part of it). */
+int load_ports(struct loader *l, const struct ynode *n, const char *key, const char *s,
+	       uint16_t *lo, uint16_t *hi);
 
-/* topology-load-forward.c */
-int tl_load_forward(struct loader *l, const struct topology_ynode *v, const char *key,
-		    struct topology_forward *f);
-int tl_load_probe(struct loader *l, const struct topology_ynode *v, const char *key,
-		  struct topology_probe *p);
+load_value_fn load_bool;    /* bool */
+load_value_fn load_mtu;	    /* uint32_t */
+load_value_fn load_ifname;  /* char[IFNAME_MAX + 1], by name_link_check() */
+load_value_fn load_nsname;  /* char[NETNS_NAME_MAX + 1] */
+load_value_fn load_topname; /* char[TOPOLOGY_NAME_MAX + 1] */
+load_value_fn load_addr;    /* struct inet_addr */
+load_value_fn load_mac;	    /* uint8_t[MAC_LEN] */
+
+/* Where an object keeps its addresses: the arg of load_address and load_addresses. */
+struct addrs_at {
+	size_t v, n, listed; /* offsetof the struct topology_addr array, its count, the flag */
+};
+load_value_fn load_address;   /* "address: CIDR"; dst: the object */
+load_value_fn load_addresses; /* "addresses: [CIDR, ...]"; dst: the object */
+
+/* --- the objects (topology-load.c, topology-load-forward.c) --- */
+
+extern const struct shape load_top_shape, load_forward_shape, load_probe_shape;
+
+int topology_load(const char *file, const struct ynode *root, struct topology *t,
+		  struct error *err);
 
 #endif

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * topology_parse(): the caps checked on the raw bytes before libfyaml sees
- * them, the YAML event stream read into a position-keeping tree (refusing
- * aliases, anchors, tags and deep nesting as they come), then the load and
- * check passes. Also the model's lookups and topology_free().
+ * them, then the passes: YAML into a position-keeping tree (topology-tree.c),
+ * the tree into the model (topology-load*.c), the model checked as a whole
+ * (topology-check*.c). Also the model's lookups and topology_free().
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -11,11 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libfyaml.h>
-
-#include "topology.h"
-
-#define KEY_MAX 512
+#include "topology-check.h"
+#include "topology-loader.h"
 
 int topology_error(struct error *err, const char *file, struct topology_pos pos, const char *key,
 		   const char *fmt, ...)
@@ -84,266 +81,21 @@ static int raw_check(const char *file, const char *buf, size_t len, struct error
 	return 0;
 }
 
-static void ynode_free(struct topology_ynode *n)
-{
-	if (!n)
-		return;
-	/* Depth is capped, so recursion is bounded. */
-	for (size_t i = 0; i < n->n_kids; i++)
-		ynode_free(n->kids[i]);
-	free(n->kids);
-	free(n->str);
-	free(n);
-}
-
-static void ynode_freep(struct topology_ynode **n)
-{
-	ynode_free(*n);
-}
-
-struct frame {
-	struct topology_ynode *node;
-};
-
-struct reader {
-	const char *file;
-	struct frame stack[TOPOLOGY_DEPTH_MAX];
-	size_t depth;
-	struct topology_ynode *root;
-	unsigned docs;
-	struct error *err;
-};
-
-/* The key path of the node about to be added, for errors while reading. */
-static void reader_path(const struct reader *r, char *buf, size_t len)
-{
-	size_t o = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < r->depth && o < len; i++) {
-		const struct topology_ynode *n = r->stack[i].node;
-		/* Below the innermost frame, the child on the path is already added. */
-		size_t added = i + 1 < r->depth ? 1 : 0;
-
-		if (n->type == TOPOLOGY_Y_SEQ)
-			o += (size_t)snprintf(buf + o, len - o, "[%zu]", n->n_kids - added);
-		else if ((n->n_kids - added) % 2 == 1)
-			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? "." : "",
-					      n->kids[n->n_kids - added - 1]->str);
-	}
-}
-
-static struct topology_pos mark_pos(const struct fy_mark *m)
-{
-	if (!m)
-		return (struct topology_pos){1, 1};
-	return (struct topology_pos){(unsigned)m->line + 1, (unsigned)m->column + 1};
-}
-
-static int reader_fail(struct reader *r, struct topology_pos pos, const char *reason)
-{
-	char key[KEY_MAX];
-
-	reader_path(r, key, sizeof(key));
-	return topology_error(r->err, r->file, pos, key, "%s", reason);
-}
-
-static int reader_add(struct reader *r, struct topology_ynode *n)
-{
-	struct topology_ynode *p;
-
-	if (r->depth == 0) {
-		r->root = n;
-		return 0;
-	}
-	p = r->stack[r->depth - 1].node;
-	if (p->type == TOPOLOGY_Y_MAP && p->n_kids % 2 == 0 && n->type != TOPOLOGY_Y_SCALAR)
-		return reader_fail(r, n->pos, "a key must be a plain string");
-	if (p->n_kids == p->cap_kids) {
-		size_t cap = p->cap_kids ? p->cap_kids * 2 : 8;
-		struct topology_ynode **k = realloc(p->kids, cap * sizeof(*k));
-
-		if (!k)
-			return error_set(r->err, -ENOMEM, "out of memory");
-		p->kids = k;
-		p->cap_kids = cap;
-	}
-	p->kids[p->n_kids++] = n;
-	return 0;
-}
-
-static int reader_node(struct reader *r, struct fy_event *ev, struct fy_token *anchor,
-		       struct fy_token *tag, enum topology_ynode_type type)
-{
-	_cleanup_(ynode_freep) struct topology_ynode *n = NULL;
-	struct topology_pos pos = mark_pos(fy_event_start_mark(ev));
-	int ret;
-
-	/* Aliases make positions lie and let a small file expand without bound. */
-	if (anchor)
-		return reader_fail(r, mark_pos(fy_token_start_mark(anchor)),
-				   "anchors and aliases are not supported");
-	if (tag)
-		return reader_fail(r, mark_pos(fy_token_start_mark(tag)), "tags are not supported");
-	if (type != TOPOLOGY_Y_SCALAR && r->depth == TOPOLOGY_DEPTH_MAX)
-		return reader_fail(r, pos, "nested too deep");
-
-	n = calloc(1, sizeof(*n));
-	if (!n)
-		return error_set(r->err, -ENOMEM, "out of memory");
-	n->type = type;
-	n->pos = pos;
-	if (type == TOPOLOGY_Y_SCALAR) {
-		struct fy_token *v = ev->scalar.value;
-		const char *text = NULL;
-		size_t len = 0;
-
-		if (v)
-			text = fy_token_get_text(v, &len);
-		if (!text)
-			text = "";
-		if (memchr(text, '\0', len))
-			return reader_fail(r, pos, "NUL in a string");
-		n->str = strndup(text, len);
-		if (!n->str)
-			return error_set(r->err, -ENOMEM, "out of memory");
-		n->plain = !v || fy_token_scalar_style(v) == FYSS_PLAIN;
-	}
-	ret = reader_add(r, n);
-	if (ret < 0)
-		return ret;
-	if (type != TOPOLOGY_Y_SCALAR)
-		r->stack[r->depth++].node = n;
-	TAKE_PTR(n);
-	return 0;
-}
-
-static int reader_event(struct reader *r, struct fy_event *ev)
-{
-	switch (ev->type) {
-	case FYET_DOCUMENT_START:
-		if (++r->docs > 1)
-			return reader_fail(r, mark_pos(fy_event_start_mark(ev)),
-					   "more than one YAML document");
-		return 0;
-	case FYET_ALIAS:
-		return reader_fail(r, mark_pos(fy_event_start_mark(ev)),
-				   "anchors and aliases are not supported");
-	case FYET_SCALAR:
-		return reader_node(r, ev, ev->scalar.anchor, ev->scalar.tag, TOPOLOGY_Y_SCALAR);
-	case FYET_MAPPING_START:
-		return reader_node(r, ev, ev->mapping_start.anchor, ev->mapping_start.tag,
-				   TOPOLOGY_Y_MAP);
-	case FYET_SEQUENCE_START:
-		return reader_node(r, ev, ev->sequence_start.anchor, ev->sequence_start.tag,
-				   TOPOLOGY_Y_SEQ);
-	case FYET_MAPPING_END:
-	case FYET_SEQUENCE_END:
-		if (r->depth > 0)
-			r->depth--;
-		return 0;
-	default:
-		return 0;
-	}
-}
-
-static void fy_parser_destroyp(struct fy_parser **p)
-{
-	if (*p)
-		fy_parser_destroy(*p);
-}
-
-/*
- * libfyaml 0.7.12 frees the errors it collected only when collecting is
- * switched off, not when the diag object goes away.
- */
-static void fy_diag_unrefp(struct fy_diag **d)
-{
-	if (!*d)
-		return;
-	fy_diag_set_collect_errors(*d, false);
-	fy_diag_unref(*d);
-}
-
-/* Library code never prints: libfyaml's diagnostics are collected, not written. */
-static void diag_discard(struct fy_diag *diag, void *user, const char *buf, size_t len)
-{
-}
-
-/* libfyaml's own words, at its own position, for a syntax error. */
-static int syntax_error(struct reader *r, struct fy_diag *diag)
-{
-	struct fy_diag_error *de;
-	void *it = NULL;
-
-	while ((de = fy_diag_errors_iterate(diag, &it))) {
-		if (de->type != FYET_ERROR)
-			continue;
-		/* Unlike struct fy_mark, collected errors count from 1. */
-		return topology_error(
-			r->err, r->file,
-			(struct topology_pos){(unsigned)de->line, (unsigned)de->column}, NULL,
-			"syntax error: %s", de->msg ? de->msg : "invalid YAML");
-	}
-	return topology_error(r->err, r->file, (struct topology_pos){1, 1}, NULL,
-			      "syntax error: invalid YAML");
-}
-
-static int read_tree(const char *file, const char *buf, size_t len, struct topology_ynode **ret,
-		     struct error *err)
-{
-	_cleanup_(fy_diag_unrefp) struct fy_diag *diag = NULL;
-	_cleanup_(fy_parser_destroyp) struct fy_parser *fyp = NULL;
-	struct reader r = {.file = file, .err = err};
-	struct fy_diag_cfg dcfg;
-	struct fy_parse_cfg cfg;
-	struct fy_event *ev;
-	int ret_code = 0;
-
-	fy_diag_cfg_default(&dcfg);
-	dcfg.fp = NULL;
-	dcfg.output_fn = diag_discard;
-	diag = fy_diag_create(&dcfg);
-	if (!diag)
-		return error_set(err, -ENOMEM, "cannot create a YAML diagnostic object");
-	fy_diag_set_collect_errors(diag, true);
-	cfg = (struct fy_parse_cfg){.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG, .diag = diag};
-	fyp = fy_parser_create(&cfg);
-	if (!fyp)
-		return error_set(err, -ENOMEM, "cannot create a YAML parser");
-	if (fy_parser_set_string(fyp, buf, len) < 0)
-		return error_set(err, -ENOMEM, "cannot set the YAML input");
-	while ((ev = fy_parser_parse(fyp))) {
-		ret_code = reader_event(&r, ev);
-		fy_parser_event_free(fyp, ev);
-		if (ret_code < 0)
-			break;
-	}
-	if (ret_code == 0 && fy_parser_get_stream_error(fyp))
-		ret_code = syntax_error(&r, diag);
-	if (ret_code < 0) {
-		ynode_free(r.root);
-		return ret_code;
-	}
-	*ret = r.root;
-	return 0;
-}
-
 int topology_parse(const char *file, const char *buf, size_t len, struct topology **ret,
 		   struct error *err)
 {
-	_cleanup_(ynode_freep) struct topology_ynode *root = NULL;
+	_cleanup_(ynode_freep) struct ynode *root = NULL;
 	_cleanup_(topology_freep) struct topology *t = NULL;
 	int r;
 
 	r = raw_check(file, buf, len, err);
 	if (r < 0)
 		return r;
-	r = read_tree(file, buf, len, &root, err);
+	r = ynode_tree_read(file, buf, len, &root, err);
 	if (r < 0)
 		return r;
 	/* A file of only comments or blank lines holds no document at all. */
-	if (!root || (root->type == TOPOLOGY_Y_SCALAR && root->plain && !root->str[0]))
+	if (!root || (root->type == YNODE_SCALAR && root->plain && !root->str[0]))
 		return topology_error(err, file, (struct topology_pos){1, 1}, NULL,
 				      "empty topology");
 	t = calloc(1, sizeof(*t));

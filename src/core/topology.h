@@ -73,7 +73,16 @@ struct topology_bridge {
 	size_t n_addrs;
 	bool addrs_listed; /* written as "addresses:" (for error keys) */
 	bool nat;
-	uint32_t mtu; /* 0: kernel default */
+	uint32_t mtu;	 /* 0: kernel default */
+	bool link_local; /* "link-local: true": 169.254.0.0/16 and fe80::/10 allowed */
+	struct topology_pos link_local_pos;
+	/*
+	 * "allow-overlap: true": the file means its subnets to overlap another
+	 * topology's bridge or a host route (checked by up, not here; two
+	 * bridges of one file never overlap).
+	 */
+	bool allow_overlap;
+	struct topology_pos allow_overlap_pos;
 };
 
 enum topology_link {
@@ -106,6 +115,9 @@ struct topology_iface {
 	uint32_t mtu; /* 0: kernel default */
 	bool has_mac;
 	uint8_t mac[MAC_LEN];
+	struct topology_pos mac_pos;
+	bool link_local; /* as for a bridge */
+	struct topology_pos link_local_pos;
 };
 
 struct topology_route {
@@ -116,6 +128,7 @@ struct topology_route {
 	struct topology_pos pos;
 	struct topology_pos via_pos;
 	struct topology_pos dev_pos;
+	struct topology_pos to_pos;
 };
 
 struct topology_ns {
@@ -125,6 +138,14 @@ struct topology_ns {
 	size_t n_ifaces;
 	struct topology_route *routes;
 	size_t n_routes;
+	/*
+	 * "forwarding: true|false": the namespace routes for others
+	 * (net.ipv4.ip_forward and IPv6 forwarding inside it); unset leaves the
+	 * kernel's default.
+	 */
+	bool forwarding;
+	bool forwarding_set;
+	struct topology_pos forwarding_pos;
 };
 
 enum topology_proto {
@@ -143,6 +164,7 @@ struct topology_forward {
 	struct topology_pos pos;
 	struct topology_pos port_pos;
 	struct topology_pos to_pos;
+	struct topology_pos host_addr_pos;
 };
 
 /*
@@ -160,7 +182,7 @@ struct topology_probe {
 };
 
 struct topology {
-	char name[NETNS_NAME_MAX + 1];
+	char name[TOPOLOGY_NAME_MAX + 1];
 	struct topology_bridge *bridges;
 	size_t n_bridges;
 	struct topology_ns *namespaces;
@@ -199,33 +221,13 @@ struct topology_ns *topology_ns_find(const struct topology *t, const char *name)
 struct topology_bridge *topology_bridge_find(const struct topology *t, const char *name);
 
 /*
- * Internal to topology*.c. The YAML is first read into this small tree, which
- * keeps every node's position (libfyaml 0.7 has no position for a collection
- * node) and holds no alias, anchor or tag, then loaded into the model, then
- * checked as a whole.
+ * Internal to topology*.c (the loader in topology-loader.h, the whole-file
+ * checks in topology-check.h).
  */
-enum topology_ynode_type {
-	TOPOLOGY_Y_SCALAR,
-	TOPOLOGY_Y_MAP, /* kids: key, value, key, value... */
-	TOPOLOGY_Y_SEQ,
-};
+#define TOPOLOGY_KEY_MAX 512 /* a key path: "namespaces.blue.routes[1].via" */
 
-struct topology_ynode {
-	enum topology_ynode_type type;
-	struct topology_pos pos;
-	char *str;  /* TOPOLOGY_Y_SCALAR: NUL-terminated, no NUL inside */
-	bool plain; /* unquoted scalar: only these can be booleans or numbers */
-	struct topology_ynode **kids;
-	size_t n_kids;
-	size_t cap_kids;
-};
-
-/* Sets err to "file:line:col: key: reason" (key NULL: no key part). */
+/* Sets err to "file:line:col: key: reason" (key NULL or empty: no key part); -EINVAL. */
 int topology_error(struct error *err, const char *file, struct topology_pos pos, const char *key,
 		   const char *fmt, ...) _printf_(5, 6);
-
-int topology_load(const char *file, const struct topology_ynode *root, struct topology *t,
-		  struct error *err);
-int topology_check(const char *file, struct topology *t, struct error *err);
 
 #endif

@@ -10,8 +10,7 @@
 
 static void netns_names_accepted(void **state)
 {
-	static const char *const ok[] = {"red", "blue", "a", "A-b_c.d", "x..y", "r3d", "a-",
-					 "0"};
+	static const char *const ok[] = {"red", "blue", "a", "A-b_c.d", "x..y", "r3d", "a-", "0"};
 	char max[NETNS_NAME_MAX + 1];
 
 	(void)state;
@@ -69,6 +68,8 @@ static void ifnames(void **state)
 	assert_int_equal(name_ifname_check("veth-red-br", NULL), 0);
 	assert_int_equal(name_ifname_check("v-net-0", NULL), 0);
 	assert_int_equal(name_ifname_check("fifteen-bytes-x", NULL), 0);
+	assert_int_equal(name_ifname_check("A_b.C-9", NULL), 0);
+	assert_int_equal(name_ifname_check("lo0", NULL), 0);
 	assert_int_equal(name_ifname_check("sixteen-bytes-xx", &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "too long (16 bytes, the kernel allows 15)"));
 	assert_int_equal(name_ifname_check("a/b", NULL), -EINVAL);
@@ -76,6 +77,105 @@ static void ifnames(void **state)
 	assert_int_equal(name_ifname_check("a b", NULL), -EINVAL);
 	assert_int_equal(name_ifname_check("..", NULL), -EINVAL);
 	assert_int_equal(name_ifname_check("", NULL), -EINVAL);
+}
+
+/*
+ * Every kind of name refuses what is syntax in an nft script, a shell command
+ * or a path, with the kind named and the byte at fault quoted.
+ */
+static void hostile_names(void **state)
+{
+	static const struct {
+		const char *name, *needle;
+	} bad[] = {
+		{"a\"b", "invalid character '\"'"},
+		{"a,b", "invalid character ','"},
+		{"$(id)", "invalid character '$'"},
+		{"a;b", "invalid character ';'"},
+		{"a{b}", "invalid character '{'"},
+		{"a}b", "invalid character '}'"},
+		{"a b", "a space"},
+		{"a\tb", "control character 0x09"},
+		{"a`b`", "invalid character '`'"},
+		{"a'b", "invalid character '''"},
+		{"a\\b", "invalid character '\\'"},
+		{"a|b", "invalid character '|'"},
+		{"a&b", "invalid character '&'"},
+		{"a>b", "invalid character '>'"},
+		{"a*", "invalid character '*'"},
+		{"a#b", "invalid character '#'"},
+		{"a@b", "invalid character '@'"},
+		{"a%b", "invalid character '%'"},
+		{"a:b", "invalid character ':'"},
+		{"a=b", "invalid character '='"},
+		{"a/b", "contains '/'"},
+		{"\xc3\xa9", "non-ASCII byte 0xc3"},
+		{".", "not allowed"},
+		{"..", "not allowed"},
+		{".a", "must not start with '.'"},
+		{"-a", "must not start with '-'"},
+		{"", "is empty"},
+	};
+	static const struct {
+		int (*check)(const char *, struct error *);
+		const char *what;
+	} kinds[] = {
+		{name_link_check, "interface name"},
+		{name_netns_check, "namespace name"},
+		{name_topology_check, "topology name"},
+	};
+
+	(void)state;
+	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+		for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+			struct error err = {0};
+
+			if (kinds[k].check(bad[i].name, &err) != -EINVAL)
+				fail_msg("%s '%s' was accepted", kinds[k].what, bad[i].name);
+			assert_int_equal(error_exit_status(&err), 2);
+			if (strncmp(err.msg, kinds[k].what, strlen(kinds[k].what)) != 0 ||
+			    !strstr(err.msg, bad[i].needle))
+				fail_msg("%s '%s': message '%s' lacks '%s'", kinds[k].what,
+					 bad[i].name, err.msg, bad[i].needle);
+		}
+		assert_int_equal(kinds[k].check("red-1_x.y", NULL), 0);
+	}
+}
+
+/*
+ * Names the kernel keeps for itself are refused for the links of a topology,
+ * not for links that exist (nsnet brings up every namespace's lo) nor for
+ * namespaces.
+ */
+static void reserved_ifnames(void **state)
+{
+	static const char *const reserved[] = {"lo", "all", "default"};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(reserved); i++) {
+		struct error err = {0};
+
+		assert_int_equal(name_ifname_check(reserved[i], NULL), 0);
+		assert_int_equal(name_link_check(reserved[i], &err), -EINVAL);
+		assert_non_null(strstr(err.msg, reserved[i]));
+		assert_int_equal(name_netns_check(reserved[i], NULL), 0);
+	}
+}
+
+static void topology_names(void **state)
+{
+	char max[TOPOLOGY_NAME_MAX + 2];
+	struct error err = {0};
+
+	(void)state;
+	memset(max, 't', TOPOLOGY_NAME_MAX);
+	max[TOPOLOGY_NAME_MAX] = '\0';
+	assert_int_equal(name_topology_check(max, NULL), 0);
+	max[TOPOLOGY_NAME_MAX] = 't';
+	max[TOPOLOGY_NAME_MAX + 1] = '\0';
+	assert_int_equal(name_topology_check(max, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "topology name 'ttt"));
+	assert_non_null(strstr(err.msg, "too long (65 bytes, at most 64)"));
 }
 
 static void escape(void **state)
@@ -99,6 +199,9 @@ int main(void)
 		cmocka_unit_test(netns_names_accepted),
 		cmocka_unit_test(netns_names_refused),
 		cmocka_unit_test(ifnames),
+		cmocka_unit_test(hostile_names),
+		cmocka_unit_test(reserved_ifnames),
+		cmocka_unit_test(topology_names),
 		cmocka_unit_test(escape),
 	};
 

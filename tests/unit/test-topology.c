@@ -300,6 +300,82 @@ static void ranges(void **state)
 	topology_free(t);
 }
 
+/*
+ * The keys that say what the file means (link-local addresses, overlapping
+ * subnets, a router namespace), with their positions, and the edges of the
+ * address rules that are accepted: /31, /32 and /127 have no network or
+ * broadcast address to refuse, one default route per family, a MAC on two
+ * segments, a forward to the host's loopback.
+ */
+static void meaning_keys(void **state)
+{
+	static const uint8_t mac[MAC_LEN] = {2, 0, 0, 0, 0, 7};
+	struct topology *t = parse_ok(
+		"keys.yaml",
+		"bridges:\n"
+		"  br0: {addresses: [10.0.0.1/24, 'fe80::1/64'], link-local: true,\n"
+		"        allow-overlap: true}\n"
+		"  br1: {address: 10.1.0.1/24}\n"
+		"namespaces:\n"
+		"  r:\n"
+		"    forwarding: true\n"
+		"    interfaces:\n"
+		"      e0: {bridge: br0, addresses: [10.0.0.2/24, 169.254.9.9/16, 'fe80::2/64'],\n"
+		"           link-local: true, mac: '02:00:00:00:00:07'}\n"
+		"      e1: {bridge: br1, address: 10.1.0.2/24, mac: '02:00:00:00:00:07'}\n"
+		"      p0: {peer: s/p0, address: 10.7.0.0/31}\n"
+		"      p1: {peer: s/p1, address: 10.8.0.1/32}\n"
+		"      p2: {peer: s/p2, address: 'fd07::/127'}\n"
+		"    routes:\n"
+		"      - {to: default, via: 10.0.0.1}\n"
+		"      - {to: default, via: 'fe80::1', dev: e0}\n"
+		"      - {to: 10.9.0.0/16, via: 10.1.0.1}\n"
+		"  s:\n"
+		"    forwarding: false\n"
+		"    interfaces:\n"
+		"      p0: {peer: r/p0, address: 10.7.0.1/31}\n"
+		"  u:\n"
+		"forwards:\n"
+		"  - {port: 80, to: 'r:80', host-address: 127.0.0.1}\n"
+		"  - {port: 81, to: 'r:80', host-address: '::1'}\n");
+	const struct topology_bridge *b0 = &t->bridges[0], *b1 = &t->bridges[1];
+	const struct topology_ns *r = &t->namespaces[0], *s = &t->namespaces[1];
+	const struct topology_iface *e0 = &r->ifaces[0];
+
+	(void)state;
+	assert_true(b0->link_local);
+	assert_int_equal(b0->link_local_pos.line, 2);
+	assert_int_equal(b0->link_local_pos.col, 61);
+	assert_true(b0->allow_overlap);
+	assert_int_equal(b0->allow_overlap_pos.line, 3);
+	assert_int_equal(b0->allow_overlap_pos.col, 24);
+	assert_false(b1->link_local);
+	assert_false(b1->allow_overlap);
+	assert_true(r->forwarding);
+	assert_true(r->forwarding_set);
+	assert_int_equal(r->forwarding_pos.line, 7);
+	assert_int_equal(r->forwarding_pos.col, 17);
+	assert_false(s->forwarding);
+	assert_true(s->forwarding_set);
+	assert_false(t->namespaces[2].forwarding_set);
+	assert_true(e0->link_local);
+	assert_int_equal(e0->link_local_pos.line, 10);
+	assert_true(e0->has_mac);
+	assert_memory_equal(e0->mac, mac, MAC_LEN);
+	assert_int_equal(e0->mac_pos.line, 10);
+	assert_int_equal(e0->mac_pos.col, 36);
+	assert_false(r->ifaces[1].link_local);
+	assert_int_equal(r->n_routes, 3);
+	assert_int_equal(r->routes[1].to.addr.family, AF_INET6);
+	assert_int_equal(r->routes[2].to_pos.line, 18);
+	assert_int_equal(r->routes[2].to_pos.col, 14);
+	assert_true(t->forwards[0].has_host_addr);
+	assert_addr(&t->forwards[0].host_addr, "127.0.0.1");
+	assert_int_equal(t->forwards[0].host_addr_pos.line, 25);
+	assert_int_equal(t->forwards[0].host_addr_pos.col, 42);
+	topology_free(t);
+}
+
 /* Caps too large to commit as files. */
 static void generated(void **state)
 {
@@ -319,7 +395,7 @@ static void generated(void **state)
 	parse_fails("q.yaml", "name: \"a\\0b\"\n", 13, "q.yaml:1:8: name: NUL in a string");
 	parse_fails("-.yaml", "bridges: {}\n", 12,
 		    "-.yaml:1:1: name: no 'name' given and the file name gives none: "
-		    "namespace name '-': must not start with '-'");
+		    "topology name '-': must not start with '-'");
 }
 
 /* Many forwards: the conflict check must stay fast at the cap. */
@@ -368,7 +444,7 @@ static void bad_corpus(void **state)
 			names[n++] = strdup(de->d_name);
 	}
 	closedir(d);
-	assert_true(n >= 45);
+	assert_true(n >= 150);
 	qsort(names, n, sizeof(*names), name_cmp);
 	for (size_t k = 0; k < n; k++) {
 		char path[1024], want_path[1024];
@@ -430,9 +506,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tutorial_model), cmocka_unit_test(direct_cable),
 		cmocka_unit_test(defaults),	  cmocka_unit_test(ipv6),
-		cmocka_unit_test(ranges),	  cmocka_unit_test(generated),
-		cmocka_unit_test(many_forwards),  cmocka_unit_test(bad_corpus),
-		cmocka_unit_test(examples),
+		cmocka_unit_test(ranges),	  cmocka_unit_test(meaning_keys),
+		cmocka_unit_test(generated),	  cmocka_unit_test(many_forwards),
+		cmocka_unit_test(bad_corpus),	  cmocka_unit_test(examples),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
