@@ -80,9 +80,9 @@ int engine_doctor(struct engine *e, const struct topology *t, const char *file, 
 
 	memset(d, 0, sizeof(*d));
 	if (name && !t) {
-		r = name_netns_check(name, err);
+		r = name_topology_check(name, err);
 		if (r < 0)
-			return error_prefix(err, "topology");
+			return r;
 	}
 	r = nsctx_new(&c, err);
 	if (r >= 0)

@@ -127,9 +127,9 @@ int engine_recorded(struct engine *e, const char *topo, struct topology **ret, c
 	struct error e2 = {0};
 	int r;
 
-	r = name_netns_check(topo, err);
+	r = name_topology_check(topo, err);
 	if (r < 0)
-		return error_prefix(err, "topology");
+		return r;
 	r = state_read(e->state_dir, topo, path, sizeof(path), err);
 	if (r < 0)
 		return r;

@@ -182,10 +182,10 @@ int engine_down(struct engine *e, const char *topo, bool dry_run, struct engine_
 	int lock = -1, r;
 
 	memset(res, 0, sizeof(*res));
-	r = name_netns_check(topo, err);
+	r = name_topology_check(topo, err);
 	if (r < 0) {
 		fault_use(old);
-		return error_prefix(err, "topology");
+		return r;
 	}
 	had_state = state_exists(e->state_dir, topo);
 	r = nsctx_new(&c, err);
@@ -223,9 +223,9 @@ int engine_status(struct engine *e, const char *topo, const struct topology *t,
 	int r;
 
 	memset(res, 0, sizeof(*res));
-	r = name_netns_check(topo, err);
+	r = name_topology_check(topo, err);
 	if (r < 0)
-		return error_prefix(err, "topology");
+		return r;
 	res->recorded = state_exists(e->state_dir, topo);
 	r = nsctx_new(&c, err);
 	if (r < 0)

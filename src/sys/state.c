@@ -116,9 +116,9 @@ int lock_take(const char *dir, const char *topo, int *ret_fd, struct error *err)
 	char name[NETNS_NAME_MAX + 8];
 	int r;
 
-	r = name_netns_check(topo, err);
+	r = name_topology_check(topo, err);
 	if (r < 0)
-		return error_prefix(err, "topology");
+		return r;
 	r = state_dir_open(dir, true, &dirfd, err);
 	if (r < 0)
 		return r;
