@@ -38,6 +38,12 @@ void world_claims_add(struct world_claims *c, const char *name);
 bool world_claims_has(const struct world_claims *c, const char *name);
 void world_claims_clear(struct world_claims *c);
 
+/* net.ipv4.conf.NAME.route_localnet of a bridge of the topology on the host. */
+struct world_localnet {
+	char name[IFNAME_MAX + 1];
+	int value;
+};
+
 /* What the kernel holds that matters to one topology. */
 struct world {
 	struct netstate *host;
@@ -46,6 +52,9 @@ struct world {
 	bool fw_exists;
 	char fw_comment[256];
 	int ip_forward; /* -1: unknown */
+	struct world_localnet *localnet; /* every bridge carrying the topology's mark */
+	size_t n_localnet;
+	int localnet_default; /* net.ipv4.conf.default.route_localnet, a new bridge's; -1 */
 	struct world_claims claims;
 };
 
@@ -65,6 +74,7 @@ enum action_type {
 	ACT_ROUTE_ADD,	  /* ns route */
 	ACT_ROUTE_DEL,	  /* ns route */
 	ACT_FORWARDING,	  /* host net.ipv4.ip_forward = value */
+	ACT_ROUTE_LOCALNET, /* host bridge name: net.ipv4.conf.NAME.route_localnet = value */
 	ACT_FW_APPLY,	  /* replace the topology's nft table with script */
 	ACT_FW_DEL,	  /* delete the topology's nft table */
 	ACT_LINK_GONE,	  /* host link name (ifindex value) goes with namespace peer_ns: wait */

@@ -10,6 +10,7 @@
 #include "netns.h"
 #include "nft.h"
 #include "nsctx.h"
+#include "sockdiag.h"
 #include "state.h"
 #include "world.h"
 
@@ -41,6 +42,32 @@ static void warn_foreign_drops(const struct topology *t, const struct engine_opt
 			 v[i].name, v[i].family, v[i].table, t->name);
 		o->warn(msg, o->data);
 	}
+}
+
+struct busy_ports {
+	const struct topology *t;
+	const struct engine_opts *o;
+};
+
+static void warn_busy_port(const struct fw_listener *l, void *data)
+{
+	const struct busy_ports *b = data;
+	char msg[512];
+
+	if (fw_listener_shadowed(b->t, l, msg, sizeof(msg)))
+		b->o->warn(msg, b->o->data);
+}
+
+/* A forward takes the port a service of the host listens on: say so, naming its address. */
+static void warn_busy_ports(const struct topology *t, const struct engine_opts *o)
+{
+	static const enum topology_proto protos[] = {TOPOLOGY_PROTO_TCP, TOPOLOGY_PROTO_UDP};
+	struct busy_ports b = {t, o};
+	uint16_t lo, hi;
+
+	for (size_t i = 0; o->warn && i < ARRAY_SIZE(protos); i++)
+		if (fw_port_span(t, protos[i], &lo, &hi))
+			(void)sockdiag_listeners(protos[i], lo, hi, warn_busy_port, &b, NULL);
 }
 
 static void recover_pending(enum pending_kind kind, const char *name, void *data)
@@ -89,8 +116,10 @@ int engine_up(const struct topology *t, const char *file, const struct engine_op
 	r = nsctx_new(&c, err);
 	if (r >= 0)
 		r = observe_and_plan(c, t->name, t, res, err);
-	if (r >= 0)
+	if (r >= 0) {
 		warn_foreign_drops(t, o);
+		warn_busy_ports(t, o);
+	}
 	if (r >= 0 && !o->dry_run && res->plan->n) {
 		if (o->planned)
 			o->planned(res->plan->n, o->data);

@@ -48,6 +48,68 @@ int sysctl_ip_forward_set(int value, struct error *err)
 	return 0;
 }
 
+/* /proc/sys/net/ipv4/conf/IFNAME/route_localnet; the kernel's names hold no '/'. */
+static void localnet_path(const char *ifname, char *buf, size_t len)
+{
+	snprintf(buf, len, "/proc/sys/net/ipv4/conf/%s/route_localnet", ifname);
+}
+
+int sysctl_route_localnet_get(const char *ifname)
+{
+	char path[96];
+	_cleanup_fclose_ FILE *f = NULL;
+	int v;
+
+	if (strchr(ifname, '/') || !strcmp(ifname, "..") || !strcmp(ifname, "."))
+		return -1;
+	localnet_path(ifname, path, sizeof(path));
+	f = fopen(path, "re");
+	if (!f || fscanf(f, "%d", &v) != 1)
+		return -1;
+	return v;
+}
+
+int sysctl_route_localnet_set(const char *ifname, int value, struct error *err)
+{
+	char path[96];
+	_cleanup_close_ int fd = -1;
+	char c = value ? '1' : '0';
+	int r;
+
+	r = fault_before("sysctl route_localnet", err);
+	if (r < 0)
+		return r;
+	if (strchr(ifname, '/') || !strcmp(ifname, "..") || !strcmp(ifname, "."))
+		return error_set(err, -EINVAL, "bridge '%s': not an interface name", ifname);
+	localnet_path(ifname, path, sizeof(path));
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || write(fd, &c, 1) != 1)
+		return error_errno(err, -errno, "sysctl net.ipv4.conf.%s.route_localnet=%d", ifname,
+				   value);
+	fault_after();
+	return 0;
+}
+
+/* route_localnet of every bridge on the host carrying topo's mark, and the default. */
+static int observe_localnet(struct world *w, const char *topo, struct error *err)
+{
+	w->localnet = calloc(w->host->n_links ? w->host->n_links : 1, sizeof(*w->localnet));
+	if (!w->localnet)
+		return error_set(err, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < w->host->n_links; i++) {
+		const struct ns_link *l = &w->host->links[i];
+		struct world_localnet *e = &w->localnet[w->n_localnet];
+
+		if (strcmp(l->kind, "bridge") != 0 || !owner_alias_is(l->alias, topo))
+			continue;
+		snprintf(e->name, sizeof(e->name), "%s", l->name);
+		e->value = sysctl_route_localnet_get(l->name);
+		w->n_localnet++;
+	}
+	w->localnet_default = sysctl_route_localnet_get("default");
+	return 0;
+}
+
 struct candidate {
 	struct world_ns w;
 	int nsid; /* as the host sees it */
@@ -292,6 +354,8 @@ int world_observe(struct nsctx *c, const char *topo, const struct topology *want
 		r = resolve_ns(c, w, cands, n, i, err);
 	if (r >= 0)
 		r = observe_firewall(w, topo, err);
+	if (r >= 0)
+		r = observe_localnet(w, topo, err);
 	w->ip_forward = sysctl_ip_forward_get();
 out:
 	w->ns = calloc(n ? n : 1, sizeof(*w->ns));
