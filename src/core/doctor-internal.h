@@ -23,6 +23,23 @@ void doctor_append(char *buf, size_t len, const char *fmt, ...) _printf_(3, 4);
 #define put(field, ...) snprintf(field, sizeof(field), __VA_ARGS__)
 #define more(field, ...) doctor_append(field, sizeof(field), __VA_ARGS__)
 
+/*
+ * Appends the command argv (NULL-terminated) to d->fix, every word quoted for
+ * the shell (core/quote.h), "; " after the commands before it; commands come
+ * before any prose (d->fix_cmds). False, and nothing appended, when a word
+ * cannot be quoted (a control byte) or the command does not fit whole.
+ */
+bool doctor_fix_cmd(struct doctor_finding *d, const char *const *argv);
+#define fix_cmd(d, ...) doctor_fix_cmd(d, (const char *const[]){__VA_ARGS__, NULL})
+
+/*
+ * "net.ipv4.conf.IFNAME.KEY=VALUE", one word for sysctl -w, into buf (the
+ * slash form net/ipv4/conf/IFNAME/KEY when the name holds a dot, which
+ * sysctl would take for a separator). False when the name cannot be part of
+ * a key: empty, ".", "..", or holding '/', '=' or a control byte.
+ */
+bool doctor_sysctl_word(char *buf, size_t len, const char *ifname, const char *key, int value);
+
 /* The host as one topology's world saw it (veth peers resolved), else the host's facts. */
 const struct netstate *doctor_host_of(const struct doctor_ctx *c, const struct doctor_topo *dt);
 /* The bridges of dt one by one (*i starts at 0): the file's, else the ones it owns. */

@@ -83,7 +83,7 @@ static void check_rp_filter_bridge(struct doctor_ctx *c, const struct doctor_top
 	const struct netstate *host = doctor_host_of(c, dt);
 	int brx = doctor_link_index(host, br), dev = rp_filter_of(c, br);
 	int eff = c->f->rp_filter_all > dev ? c->f->rp_filter_all : dev;
-	char astray[DOCTOR_TEXT_MAX] = "";
+	char astray[DOCTOR_TEXT_MAX] = "", word[IFNAME_MAX + 64];
 	struct doctor_finding *d;
 
 	if (!brx || eff != 1 || !dt->have)
@@ -125,10 +125,12 @@ static void check_rp_filter_bridge(struct doctor_ctx *c, const struct doctor_top
 	    "packets from those addresses arriving on '%s' fail the reverse-path check "
 	    "and are dropped without a trace",
 	    br);
-	put(d->fix,
-	    "sysctl -w net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.%s.rp_filter=2 "
-	    "(loose), or remove the host route that sends them elsewhere",
-	    br);
+	if (doctor_sysctl_word(word, sizeof(word), br, "rp_filter", 2) &&
+	    fix_cmd(d, "sysctl", "-w", "net.ipv4.conf.all.rp_filter=2", word))
+		more(d->fix, " (loose), or");
+	else
+		more(d->fix, "set rp_filter of 'all' and of the bridge to 2 (loose), or");
+	more(d->fix, " remove the host route that sends them elsewhere");
 }
 
 static void route_describe(const struct netstate *host, const struct ns_route *rt, char *buf,
@@ -146,6 +148,33 @@ static void route_describe(const struct netstate *host, const struct ns_route *r
 		doctor_append(buf, len, " dev %s", doctor_link_name(host, rt->oif));
 	if (rt->table != RT_TABLE_MAIN)
 		doctor_append(buf, len, " table %u", rt->table);
+}
+
+/* `ip route del ROUTE` for rt, each word apart; false when it cannot be printed. */
+static bool route_del_cmd(struct doctor_finding *d, const struct netstate *host,
+			  const struct ns_route *rt)
+{
+	char dst[PREFIX_STR_MAX], gw[INET_STR_MAX], table[16];
+	const char *argv[12] = {"ip", "route", "del", dst};
+	size_t n = 4;
+
+	inet_prefix_format(&rt->dst, dst, sizeof(dst));
+	if (rt->gateway.family) {
+		inet_addr_format(&rt->gateway, gw, sizeof(gw));
+		argv[n++] = "via";
+		argv[n++] = gw;
+	}
+	if (rt->oif) {
+		argv[n++] = "dev";
+		argv[n++] = doctor_link_name(host, rt->oif);
+	}
+	if (rt->table != RT_TABLE_MAIN) {
+		snprintf(table, sizeof(table), "%u", rt->table);
+		argv[n++] = "table";
+		argv[n++] = table;
+	}
+	argv[n] = NULL;
+	return doctor_fix_cmd(d, argv);
 }
 
 static void check_overlap_bridge(struct doctor_ctx *c, const struct doctor_topo *dt, const char *br)
@@ -188,10 +217,9 @@ static void check_overlap_bridge(struct doctor_ctx *c, const struct doctor_topo 
 				    "network inside %s are unreachable from the host and from "
 				    "the namespaces",
 				    sub);
-			put(d->fix,
-			    "ip route del %s, or give the topology a subnet no host route "
-			    "covers",
-			    route);
+			more(d->fix, "%s",
+			     route_del_cmd(d, host, rt) ? ", or " : "remove that route, or ");
+			more(d->fix, "give the topology a subnet no host route covers");
 		}
 	}
 }
@@ -221,7 +249,8 @@ static void check_mtu_bridge(struct doctor_ctx *c, const struct doctor_topo *dt,
 	unsigned want = brx ? common_mtu(host, brx) : 0;
 	struct doctor_finding *d;
 	const char *sep = "";
-	bool differ = false;
+	bool differ = false, skipped = false;
+	char mtu[16];
 
 	for (size_t i = 0; want && i < host->n_links; i++)
 		differ = differ || (host->links[i].master == brx && host->links[i].mtu != want);
@@ -229,6 +258,7 @@ static void check_mtu_bridge(struct doctor_ctx *c, const struct doctor_topo *dt,
 		return;
 	put(d->subject, "bridge '%s'", br);
 	put(d->what, "its ports have different MTUs:");
+	snprintf(mtu, sizeof(mtu), "%u", want);
 	for (size_t i = 0; i < host->n_links; i++) {
 		const struct ns_link *l = &host->links[i];
 
@@ -236,10 +266,12 @@ static void check_mtu_bridge(struct doctor_ctx *c, const struct doctor_topo *dt,
 			continue;
 		more(d->what, "%s '%s' %u", sep, l->name, l->mtu);
 		sep = ",";
-		if (l->mtu != want)
-			more(d->fix, "%sip link set dev %s mtu %u", d->fix[0] ? "; " : "", l->name,
-			     want);
+		if (l->mtu != want && !fix_cmd(d, "ip", "link", "set", "dev", l->name, "mtu", mtu))
+			skipped = true;
 	}
+	if (skipped)
+		more(d->fix, "%sset the MTU of the other ports to %u", d->fix[0] ? ", and " : "",
+		     want);
 	put(d->why, "a port drops frames larger than its own MTU that the bridge and the other "
 		    "ports pass: small packets work, large ones (bulk TCP data) hang");
 }
@@ -251,6 +283,7 @@ static void mtu_veth(struct doctor_ctx *c, const struct doctor_topo *dt, const c
 	const char *small_ns = small == l ? ns : peer_ns;
 	unsigned want = l->mtu > p->mtu ? l->mtu : p->mtu;
 	struct doctor_finding *d;
+	char mtu[16];
 
 	if (l->mtu == p->mtu || !(d = doctor_add(c, "mtu-mismatch", DOCTOR_PROBLEM, dt->name)))
 		return;
@@ -260,10 +293,11 @@ static void mtu_veth(struct doctor_ctx *c, const struct doctor_topo *dt, const c
 	    peer_ns[0] ? "in '" : "on the host", peer_ns, peer_ns[0] ? "'" : "", p->mtu);
 	put(d->why, "the end with the smaller MTU drops frames the other sends whole: small "
 		    "packets work, large ones (bulk TCP data) hang");
-	if (small_ns[0])
-		put(d->fix, "ip -n %s link set dev %s mtu %u", small_ns, small->name, want);
-	else
-		put(d->fix, "ip link set dev %s mtu %u", small->name, want);
+	snprintf(mtu, sizeof(mtu), "%u", want);
+	if (!(small_ns[0] ? fix_cmd(d, "ip", "-n", small_ns, "link", "set", "dev", small->name,
+				    "mtu", mtu)
+			  : fix_cmd(d, "ip", "link", "set", "dev", small->name, "mtu", mtu)))
+		put(d->fix, "set the MTU of the smaller end to %u", want);
 }
 
 /* Every veth of dt whose two ends have different MTUs, each pair once. */
@@ -327,8 +361,9 @@ static void check_default_route(struct doctor_ctx *c, const struct doctor_topo *
 		put(d->why, "masqueraded traffic of the namespaces leaves through the host's own "
 			    "route to its destination: without a default route only directly "
 			    "connected networks are reachable, the rest is 'network unreachable'");
-		put(d->fix, "ip route add default via GATEWAY dev UPLINK (the host's way out), or "
-			    "set nat: false if the namespaces need no outside access");
+		fix_cmd(d, "ip", "route", "add", "default", "via", "GATEWAY", "dev", "UPLINK");
+		more(d->fix, " (the host's way out), or set nat: false if the namespaces need no "
+			     "outside access");
 	}
 }
 

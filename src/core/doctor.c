@@ -12,7 +12,9 @@
 #include <sys/socket.h>
 
 #include "doctor-internal.h"
+#include "name.h"
 #include "owner.h"
+#include "quote.h"
 
 const char *doctor_level_name(enum doctor_level level)
 {
@@ -57,6 +59,40 @@ void doctor_append(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 	if (n >= 0 && (size_t)n >= len - used && len > 4)
 		memcpy(buf + len - 4, "...", 4);
+}
+
+bool doctor_fix_cmd(struct doctor_finding *d, const char *const *argv)
+{
+	char line[DOCTOR_TEXT_MAX];
+	size_t used = strlen(d->fix), n;
+	const char *sep = used ? "; " : "";
+
+	/* Prose already follows the commands: a command after it would not be one. */
+	if (used != d->fix_cmds || quote_shell_argv(argv, line, sizeof(line)) < 0)
+		return false;
+	n = strlen(sep) + strlen(line);
+	if (used + n + 1 > sizeof(d->fix))
+		return false;
+	snprintf(d->fix + used, sizeof(d->fix) - used, "%s%s", sep, line);
+	d->fix_cmds = used + n;
+	return true;
+}
+
+bool doctor_sysctl_word(char *buf, size_t len, const char *ifname, const char *key, int value)
+{
+	bool dot = strchr(ifname, '.') != NULL;
+	int n;
+
+	if (!ifname[0] || !strcmp(ifname, ".") || !strcmp(ifname, "..") || strpbrk(ifname, "/="))
+		return false;
+	for (const char *p = ifname; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return false;
+	if (dot)
+		n = snprintf(buf, len, "net/ipv4/conf/%s/%s=%d", ifname, key, value);
+	else
+		n = snprintf(buf, len, "net.ipv4.conf.%s.%s=%d", ifname, key, value);
+	return n >= 0 && (size_t)n < len;
 }
 
 const struct netstate *doctor_host_of(const struct doctor_ctx *c, const struct doctor_topo *dt)
@@ -149,8 +185,8 @@ static void check_forwarding(struct doctor_ctx *c)
 	    "the host does not route between its interfaces: namespaces of %s reach their "
 	    "bridge's address but nothing beyond it, and port forwards get no answer",
 	    names);
-	put(d->fix, "sysctl -w net.ipv4.ip_forward=1 (running 'nsnet up FILE' again also turns it "
-		    "on)");
+	fix_cmd(d, "sysctl", "-w", "net.ipv4.ip_forward=1");
+	more(d->fix, " (running 'nsnet up FILE' again also turns it on)");
 }
 
 static bool routes_any(const struct doctor_ctx *c)
@@ -202,72 +238,124 @@ static bool chain_blocks_any(const struct doctor_ctx *c, const struct doctor_cha
 	return !any;
 }
 
-/* '"p1", "p2"': the ports of bridge b, as the kernel holds them, else as the file wants them. */
-static void bridge_ports(const struct doctor_ctx *c, const struct doctor_topo *dt, const char *b,
+/* Appends name to buf[len] as an nft string, ", " after what is there; false when it cannot be. */
+static bool put_nft_string(char *buf, size_t len, const char *name)
+{
+	char q[IFNAME_MAX * 4 + 8];
+
+	if (quote_nft(name, QUOTE_NFT_STRING, q, sizeof(q), NULL, NULL) < 0)
+		return false;
+	doctor_append(buf, len, "%s%s", buf[0] ? ", " : "", q);
+	return true;
+}
+
+/*
+ * '"p1", "p2"': the ports of bridge b, as the kernel holds them, else as the
+ * file wants them; false when a name cannot be written as an nft string.
+ */
+static bool bridge_ports(const struct doctor_ctx *c, const struct doctor_topo *dt, const char *b,
 			 char *buf, size_t len)
 {
 	const struct netstate *host = dt ? doctor_host_of(c, dt) : NULL;
 	int brx = doctor_link_index(host, b);
+	bool ok = true;
 
 	buf[0] = '\0';
 	for (size_t i = 0; brx && i < host->n_links; i++)
 		if (host->links[i].master == brx)
-			doctor_append(buf, len, "%s\"%s\"", buf[0] ? ", " : "",
-				      host->links[i].name);
+			ok = put_nft_string(buf, len, host->links[i].name) && ok;
 	for (size_t k = 0; !buf[0] && dt && dt->want && k < dt->want->n_namespaces; k++) {
 		const struct topology_ns *ns = &dt->want->namespaces[k];
 
 		for (size_t i = 0; i < ns->n_ifaces; i++)
 			if (ns->ifaces[i].link == TOPOLOGY_LINK_BRIDGE &&
 			    strcmp(ns->ifaces[i].bridge, b) == 0)
-				doctor_append(buf, len, "%s\"%s\"", buf[0] ? ", " : "",
-					      ns->ifaces[i].host_end);
+				ok = put_nft_string(buf, len, ns->ifaces[i].host_end) && ok;
 	}
 	if (!buf[0])
 		snprintf(buf, len, "\"PORT\"");
+	return ok;
 }
 
-/* The rules that let bridge b's traffic through chain ch, appended to buf. */
-static void drop_chain_rules(const struct doctor_ctx *c, const struct doctor_chain *ch,
-			     const struct doctor_topo *dt, const char *b, char *buf, size_t len)
-{
-	const char *sep = buf[0] ? "; " : "";
+/* The names of chain ch as nft takes them; false when one cannot be written. */
+struct chain_names {
+	char family[QUOTE_NFT_IDENT_MAX + 1];
+	char table[QUOTE_NFT_IDENT_MAX + 1];
+	char name[QUOTE_NFT_IDENT_MAX + 1];
+};
 
-	if (strcmp(ch->family, "bridge") == 0) {
+static bool chain_names(const struct doctor_chain *ch, struct chain_names *q)
+{
+	return quote_nft(ch->family, QUOTE_NFT_IDENT, q->family, sizeof(q->family), NULL, NULL) >=
+		       0 &&
+	       quote_nft(ch->table, QUOTE_NFT_IDENT, q->table, sizeof(q->table), NULL, NULL) >= 0 &&
+	       quote_nft(ch->name, QUOTE_NFT_IDENT, q->name, sizeof(q->name), NULL, NULL) >= 0;
+}
+
+/* One "nft 'insert rule FAMILY TABLE CHAIN RULE'" command; false when it was left out. */
+static bool insert_rule(struct doctor_finding *d, const struct chain_names *q, const char *rule)
+{
+	char cmd[DOCTOR_TEXT_MAX];
+	int n = snprintf(cmd, sizeof(cmd), "insert rule %s %s %s %s", q->family, q->table, q->name,
+			 rule);
+
+	return n >= 0 && (size_t)n < sizeof(cmd) && fix_cmd(d, "nft", cmd);
+}
+
+/* The rules that let bridge b's traffic through chain ch; false when some were left out. */
+static bool drop_chain_rules(const struct doctor_ctx *c, const struct chain_names *q,
+			     const struct doctor_topo *dt, const char *b, struct doctor_finding *d)
+{
+	char rule[DOCTOR_TEXT_MAX], ports[512] = "", qb[IFNAME_MAX * 4 + 8] = "";
+	bool ok;
+
+	if (strcmp(q->family, "bridge") == 0) {
 		/* In the bridge family the interfaces are the bridge's ports. */
-		char ports[512];
-
-		bridge_ports(c, dt, b, ports, sizeof(ports));
-		doctor_append(buf, len, "%snft insert rule bridge %s %s iifname { %s } accept", sep,
-			      ch->table, ch->name, ports);
-		return;
+		if (!bridge_ports(c, dt, b, ports, sizeof(ports)))
+			return false;
+		snprintf(rule, sizeof(rule), "iifname { %s } accept", ports);
+		return insert_rule(d, q, rule);
 	}
-	doctor_append(buf, len,
-		      "%snft insert rule %s %s %s iifname \"%s\" accept; nft insert rule %s %s "
-		      "%s oifname \"%s\" ct state established,related accept",
-		      sep, ch->family, ch->table, ch->name, b, ch->family, ch->table, ch->name, b);
+	if (!put_nft_string(qb, sizeof(qb), b))
+		return false;
+	snprintf(rule, sizeof(rule), "iifname %s accept", qb);
+	ok = insert_rule(d, q, rule);
+	snprintf(rule, sizeof(rule), "oifname %s ct state established,related accept", qb);
+	ok = insert_rule(d, q, rule) && ok;
 	/* Port forwards open connections into the bridge: new, but DNATed by us. */
-	if (has_forwards(c))
-		doctor_append(buf, len,
-			      "; nft insert rule %s %s %s oifname \"%s\" ct status dnat accept",
-			      ch->family, ch->table, ch->name, b);
+	if (has_forwards(c)) {
+		snprintf(rule, sizeof(rule), "oifname %s ct status dnat accept", qb);
+		ok = insert_rule(d, q, rule) && ok;
+	}
+	return ok;
 }
 
-static void drop_chain_fix(const struct doctor_ctx *c, const struct doctor_chain *ch, char *buf,
-			   size_t len)
+static void drop_chain_fix(const struct doctor_ctx *c, const struct doctor_chain *ch,
+			   struct doctor_finding *d)
 {
+	struct chain_names q;
+	bool ok = true;
 	const char *b;
 
-	buf[0] = '\0';
+	if (!chain_names(ch, &q)) {
+		put(d->fix,
+		    "accept the bridges' traffic in that chain with the tool that made it: "
+		    "its names cannot be written in nft's syntax (nsnet never changes another "
+		    "tool's rules)");
+		return;
+	}
 	for (size_t t = 0; t < c->f->n_topos; t++)
 		for (size_t i = 0; (b = doctor_bridge_next(c, &c->f->topos[t], &i));)
 			if (chain_blocks(ch, b))
-				drop_chain_rules(c, ch, &c->f->topos[t], b, buf, len);
-	if (!buf[0])
-		drop_chain_rules(c, ch, NULL, "BRIDGE", buf, len);
-	doctor_append(buf, len,
-		      " (or change that tool's configuration; nsnet never changes another "
-		      "tool's rules)");
+				ok = drop_chain_rules(c, &q, &c->f->topos[t], b, d) && ok;
+	if (!d->fix[0] && ok)
+		ok = drop_chain_rules(c, &q, NULL, "BRIDGE", d);
+	if (!ok)
+		more(d->fix,
+		     "%s(rules for names nft cannot take, or that did not fit, are left out)",
+		     d->fix[0] ? " " : "");
+	more(d->fix, " (or change that tool's configuration; nsnet never changes another "
+		     "tool's rules)");
 }
 
 /* "'v-net-0' of 'tutorial', 'v-net-1' of 'other'": the bridges chain ch stops. */
@@ -282,6 +370,21 @@ static void bridge_names(const struct doctor_ctx *c, const struct doctor_chain *
 			if (chain_blocks(ch, b))
 				doctor_append(buf, len, "%s'%s' of '%s'", buf[0] ? ", " : "", b,
 					      c->f->topos[t].name);
+}
+
+/*
+ * "table FAMILY TABLE, chain NAME", the names another tool gave made printable
+ * (name_escape): they come from the kernel and reach a terminal.
+ */
+#define CHAIN_LABEL_MAX 448
+static void chain_label(const struct doctor_chain *ch, char *buf, size_t len)
+{
+	char family[32], table[200], name[200]; /* long names end in "..." */
+
+	name_escape(ch->family, family, sizeof(family));
+	name_escape(ch->table, table, sizeof(table));
+	name_escape(ch->name, name, sizeof(name));
+	snprintf(buf, len, "table %s %s, chain %s", family, table, name);
 }
 
 static void check_drop_chains(struct doctor_ctx *c)
@@ -301,7 +404,7 @@ static void check_drop_chains(struct doctor_ctx *c)
 		d = doctor_add(c, "forward-drop", v6 ? DOCTOR_WARNING : DOCTOR_PROBLEM, NULL);
 		if (!d)
 			return;
-		put(d->subject, "table %s %s, chain %s", ch->family, ch->table, ch->name);
+		chain_label(ch, d->subject, sizeof(d->subject));
 		put(d->what, "forward hook with policy drop (not nsnet's)");
 		if (strcmp(ch->family, "bridge") == 0)
 			put(d->why, "it drops frames bridged between the ports of a bridge: "
@@ -315,7 +418,7 @@ static void check_drop_chains(struct doctor_ctx *c)
 			    : strstr(names, ", ") ? "the bridges "
 						  : "the bridge ",
 			    names);
-		drop_chain_fix(c, ch, d->fix, sizeof(d->fix));
+		drop_chain_fix(c, ch, d);
 	}
 }
 
@@ -323,6 +426,7 @@ static void check_br_netfilter(struct doctor_ctx *c)
 {
 	const struct doctor_chain *hit = NULL;
 	struct doctor_finding *d;
+	char label[CHAIN_LABEL_MAX];
 
 	if (!routes_any(c))
 		return;
@@ -337,18 +441,19 @@ static void check_br_netfilter(struct doctor_ctx *c)
 	}
 	if (!hit || !(d = doctor_add(c, "br-netfilter", DOCTOR_PROBLEM, NULL)))
 		return;
+	chain_label(hit, label, sizeof(label));
 	put(d->subject, "net.bridge.bridge-nf-call-%s",
 	    c->f->bridge_nf_ip4 == 1 ? "iptables" : "ip6tables");
 	put(d->what, "br_netfilter is loaded and passes bridged traffic to the firewall");
 	put(d->why,
 	    "frames between namespaces on the same bridge go through the forward hook "
-	    "too, so the drop policy of table %s %s, chain %s also cuts namespaces of one "
-	    "bridge off from each other",
-	    hit->family, hit->table, hit->name);
-	put(d->fix, "sysctl -w net.bridge.bridge-nf-call-iptables=0 "
-		    "net.bridge.bridge-nf-call-ip6tables=0 (unless a tool on the host needs them, "
-		    "as Kubernetes does), or accept the bridges' traffic in that chain (see "
-		    "forward-drop)");
+	    "too, so the drop policy of %s also cuts namespaces of one bridge off from each "
+	    "other",
+	    label);
+	fix_cmd(d, "sysctl", "-w", "net.bridge.bridge-nf-call-iptables=0",
+		"net.bridge.bridge-nf-call-ip6tables=0");
+	more(d->fix, " (unless a tool on the host needs them, as Kubernetes does), or accept the "
+		     "bridges' traffic in that chain (see forward-drop)");
 }
 
 int doctor_run(const struct doctor_facts *f, struct doctor_report *ret, struct error *err)

@@ -80,6 +80,11 @@ struct doctor_finding {
 	char what[DOCTOR_TEXT_MAX];
 	char why[DOCTOR_TEXT_MAX];
 	char fix[DOCTOR_TEXT_MAX];
+	/*
+	 * fix[0..fix_cmds) is a shell script, the commands of the fix ("; "
+	 * between them, every word quoted for the shell); prose follows.
+	 */
+	size_t fix_cmds;
 };
 
 struct doctor_report {

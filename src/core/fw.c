@@ -8,6 +8,7 @@
 
 #include "fw.h"
 #include "owner.h"
+#include "quote.h"
 #include "strbuf.h"
 
 static uint64_t fnv1a64(const char *s)
@@ -119,26 +120,54 @@ static void put_map(struct strbuf *b, const struct topology *t, int family, bool
 	strbuf_printf(b, " }\n\t}\n");
 }
 
-static void put_dnat_rules(struct strbuf *b, const struct topology *t)
+/*
+ * The lookups of one hook. In output, ::1 is left alone: IPv6 routes no
+ * loopback source out of a bridge (there is no route_localnet for it), so a
+ * DNATed [::1] connection could only be lost.
+ */
+static void put_dnat_rules(struct strbuf *b, const struct topology *t, bool output)
 {
 	static const int families[] = {AF_INET, AF_INET6};
 
 	for (size_t i = 0; i < 2; i++) {
 		int fam = families[i];
 		const char *v = fam == AF_INET6 ? "6" : "4";
+		const char *not_lo = output && fam == AF_INET6 ? "ip6 daddr != ::1 " : "";
 
 		if (has_forwards(t, fam, true))
 			strbuf_printf(b,
-				      "\t\tmeta nfproto %s fib daddr type local dnat %s to %s daddr "
-				      ". meta l4proto . th dport map @fwd%sh\n",
-				      fam == AF_INET6 ? "ipv6" : "ipv4", nft_family(fam),
+				      "\t\tmeta nfproto %s %sfib daddr type local dnat %s to %s "
+				      "daddr . meta l4proto . th dport map @fwd%sh\n",
+				      fam == AF_INET6 ? "ipv6" : "ipv4", not_lo, nft_family(fam),
 				      nft_family(fam), v);
 		if (has_forwards(t, fam, false))
 			strbuf_printf(b,
-				      "\t\tmeta nfproto %s fib daddr type local dnat %s to meta l4proto "
-				      ". th dport map @fwd%s\n",
-				      fam == AF_INET6 ? "ipv6" : "ipv4", nft_family(fam), v);
+				      "\t\tmeta nfproto %s %sfib daddr type local dnat %s to meta "
+				      "l4proto . th dport map @fwd%s\n",
+				      fam == AF_INET6 ? "ipv6" : "ipv4", not_lo, nft_family(fam), v);
 	}
+}
+
+bool fw_bridge_localnet(const struct topology *t, const struct topology_bridge *b)
+{
+	for (size_t i = 0; i < t->n_forwards; i++) {
+		const struct topology_forward *f = &t->forwards[i];
+
+		if (f->to.family != AF_INET)
+			continue;
+		for (size_t k = 0; k < b->n_addrs; k++)
+			if (inet_prefix_contains(&b->addrs[k].prefix, &f->to))
+				return true;
+	}
+	return false;
+}
+
+static bool any_localnet(const struct topology *t)
+{
+	for (size_t i = 0; i < t->n_bridges; i++)
+		if (fw_bridge_localnet(t, &t->bridges[i]))
+			return true;
+	return false;
 }
 
 static bool has_subnets(const struct topology *t, int family, bool nat_only)
@@ -150,15 +179,44 @@ static bool has_subnets(const struct topology *t, int family, bool nat_only)
 	return any;
 }
 
-static void put_body(struct strbuf *b, const struct topology *t)
+static int put_bridges(struct strbuf *b, const struct topology *t, struct error *err)
+{
+	strbuf_printf(b, "\tset bridges {\n\t\ttype ifname\n\t\telements = { ");
+	for (size_t i = 0; i < t->n_bridges; i++) {
+		char q[IFNAME_MAX * 4 + 3];
+		int r = quote_nft(t->bridges[i].name, QUOTE_NFT_STRING, q, sizeof(q), "bridge", err);
+
+		if (r < 0)
+			return r;
+		strbuf_printf(b, "%s%s", i ? ", " : "", q);
+	}
+	strbuf_printf(b, " }\n\t}\n");
+	return 0;
+}
+
+static void put_prerouting(struct strbuf *b, const struct topology *t)
+{
+	strbuf_printf(b, "\tchain prerouting {\n\t\ttype nat hook prerouting priority dstnat; "
+			 "policy accept;\n");
+	/* Another topology's namespaces: their own port, not our forward (see fw.h). */
+	strbuf_printf(b, "\t\tmeta iifgroup 0x%08x %sreturn\n", OWNER_GROUP,
+		      t->n_bridges ? "iifname != @bridges " : "");
+	put_dnat_rules(b, t, false);
+	strbuf_printf(b, "\t}\n\tchain output {\n\t\ttype nat hook output priority -100; "
+			 "policy accept;\n");
+	put_dnat_rules(b, t, true);
+	strbuf_printf(b, "\t}\n");
+}
+
+static int put_body(struct strbuf *b, const struct topology *t, struct error *err)
 {
 	static const int families[] = {AF_INET, AF_INET6};
+	int r;
 
 	if (t->n_bridges) {
-		strbuf_printf(b, "\tset bridges {\n\t\ttype ifname\n\t\telements = { ");
-		for (size_t i = 0; i < t->n_bridges; i++)
-			strbuf_printf(b, "%s\"%s\"", i ? ", " : "", t->bridges[i].name);
-		strbuf_printf(b, " }\n\t}\n");
+		r = put_bridges(b, t, err);
+		if (r < 0)
+			return r;
 	}
 	put_set(b, t, "subnets4", AF_INET, false);
 	put_set(b, t, "subnets6", AF_INET6, false);
@@ -168,17 +226,20 @@ static void put_body(struct strbuf *b, const struct topology *t)
 		put_map(b, t, families[i], true);
 		put_map(b, t, families[i], false);
 	}
-	if (t->n_forwards) {
-		strbuf_printf(b, "\tchain prerouting {\n\t\ttype nat hook prerouting priority "
-				 "dstnat; policy accept;\n");
-		put_dnat_rules(b, t);
-		strbuf_printf(b, "\t}\n\tchain output {\n\t\ttype nat hook output priority -100; "
-				 "policy accept;\n");
-		put_dnat_rules(b, t);
-		strbuf_printf(b, "\t}\n");
-	}
+	/*
+	 * Before conntrack and NAT: the replies of a localhost forward arrive
+	 * addressed to the bridge and become 127.0.0.1 only in dstnat.
+	 */
+	if (t->n_bridges)
+		strbuf_printf(b, "\tchain guard {\n\t\ttype filter hook prerouting priority raw; "
+				 "policy accept;\n\t\tiifname @bridges ip daddr 127.0.0.0/8 "
+				 "drop\n\t}\n");
+	if (t->n_forwards)
+		put_prerouting(b, t);
 	strbuf_printf(b, "\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; "
 			 "policy accept;\n");
+	if (t->n_forwards && any_localnet(t))
+		strbuf_printf(b, "\t\toifname @bridges ip saddr 127.0.0.0/8 masquerade\n");
 	for (size_t i = 0; i < 2; i++) {
 		const char *v = families[i] == AF_INET6 ? "6" : "4";
 		const char *fam = nft_family(families[i]);
@@ -199,6 +260,24 @@ static void put_body(struct strbuf *b, const struct topology *t)
 			      "policy accept;\n\t\toifname @bridges meta iifgroup 0x%08x iifname != "
 			      "@bridges drop\n\t}\n",
 			      OWNER_GROUP);
+	return 0;
+}
+
+/* "table inet nsnet-TOPO {}\ndelete table inet nsnet-TOPO\n": replaces whatever exists. */
+static int put_table_reset(struct strbuf *b, const char *topo, char *table, size_t len,
+			   struct error *err)
+{
+	char name[OWNER_ALIAS_MAX + 8];
+	int r;
+
+	owner_table(topo, name, sizeof(name));
+	r = quote_nft(name, QUOTE_NFT_IDENT, table, len, "nft table", err);
+	if (r < 0)
+		return r;
+	strbuf_printf(b, "table " OWNER_TABLE_FAMILY " %s {}\ndelete table " OWNER_TABLE_FAMILY
+			 " %s\n",
+		      table, table);
+	return 0;
 }
 
 int fw_script_build(const struct topology *t, char **ret, char hash[FW_HASH_LEN + 1],
@@ -206,24 +285,37 @@ int fw_script_build(const struct topology *t, char **ret, char hash[FW_HASH_LEN 
 {
 	struct strbuf body = {0}, out = {0};
 	char table[OWNER_ALIAS_MAX + 8], comment[OWNER_ALIAS_MAX + FW_HASH_LEN + 8];
+	char qcomment[sizeof(comment) + 2];
 	char *s;
+	int r;
 
 	*ret = NULL;
 	hash[0] = '\0';
 	if (!t->n_bridges && !t->n_forwards)
 		return 0;
-	put_body(&body, t);
+	r = put_body(&body, t, err);
+	if (r < 0) {
+		strbuf_clear(&body);
+		return r;
+	}
 	s = strbuf_take(&body);
 	if (!s)
 		return error_set(err, -ENOMEM, "out of memory");
 	snprintf(hash, FW_HASH_LEN + 1, "%016llx", (unsigned long long)fnv1a64(s));
-	owner_table(t->name, table, sizeof(table));
 	fw_comment(t->name, hash, comment, sizeof(comment));
 	/* Create-if-missing, delete, define: one transaction replaces the table. */
-	strbuf_printf(&out,
-		      "table " OWNER_TABLE_FAMILY " %s {}\ndelete table " OWNER_TABLE_FAMILY
-		      " %s\ntable " OWNER_TABLE_FAMILY " %s {\n\tcomment \"%s\"\n%s}\n",
-		      table, table, table, comment, s);
+	r = put_table_reset(&out, t->name, table, sizeof(table), err);
+	if (r >= 0)
+		r = quote_nft(comment, QUOTE_NFT_STRING, qcomment, sizeof(qcomment),
+			      "table comment", err);
+	if (r < 0) {
+		free(s);
+		strbuf_clear(&out);
+		hash[0] = '\0';
+		return r;
+	}
+	strbuf_printf(&out, "table " OWNER_TABLE_FAMILY " %s {\n\tcomment %s\n%s}\n", table,
+		      qcomment, s);
 	free(s);
 	*ret = strbuf_take(&out);
 	if (!*ret)
@@ -231,14 +323,128 @@ int fw_script_build(const struct topology *t, char **ret, char hash[FW_HASH_LEN 
 	return 0;
 }
 
-char *fw_script_delete(const char *topo)
+int fw_script_delete(const char *topo, const char *then, char **ret, struct error *err)
 {
 	struct strbuf out = {0};
 	char table[OWNER_ALIAS_MAX + 8];
+	int r;
 
-	owner_table(topo, table, sizeof(table));
-	strbuf_printf(&out,
-		      "table " OWNER_TABLE_FAMILY " %s {}\ndelete table " OWNER_TABLE_FAMILY " %s\n",
-		      table, table);
-	return strbuf_take(&out);
+	*ret = NULL;
+	r = put_table_reset(&out, topo, table, sizeof(table), err);
+	if (r < 0) {
+		strbuf_clear(&out);
+		return r;
+	}
+	if (then)
+		strbuf_printf(&out, "%s", then);
+	*ret = strbuf_take(&out);
+	return *ret ? 0 : error_set(err, -ENOMEM, "out of memory");
+}
+
+bool fw_port_span(const struct topology *t, enum topology_proto proto, uint16_t *lo,
+		  uint16_t *hi)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < t->n_forwards; i++) {
+		const struct topology_forward *f = &t->forwards[i];
+
+		if (f->proto != proto)
+			continue;
+		if (!any || f->port_lo < *lo)
+			*lo = f->port_lo;
+		if (!any || f->port_hi > *hi)
+			*hi = f->port_hi;
+		any = true;
+	}
+	return any;
+}
+
+/* The listener's address as a forward sees it: a v4-mapped IPv6 address is IPv4. */
+static struct inet_addr listener_addr(const struct fw_listener *l)
+{
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	struct inet_addr a = l->addr;
+
+	if (a.family == AF_INET6 && memcmp(a.bytes, mapped, sizeof(mapped)) == 0) {
+		memmove(a.bytes, a.bytes + 12, 4);
+		memset(a.bytes + 4, 0, 12);
+		a.family = AF_INET;
+	}
+	return a;
+}
+
+static bool addr_is_any(const struct inet_addr *a)
+{
+	static const uint8_t zero[16];
+
+	return !memcmp(a->bytes, zero, inet_family_len(a->family));
+}
+
+static bool addr_is_v6_loopback(const struct inet_addr *a)
+{
+	static const uint8_t lo[16] = {[15] = 1};
+
+	return a->family == AF_INET6 && !memcmp(a->bytes, lo, sizeof(lo));
+}
+
+/* Whether forward f takes what listener l (address a, as seen by a forward) receives. */
+static bool forward_shadows(const struct topology_forward *f, const struct fw_listener *l,
+			    const struct inet_addr *a)
+{
+	bool any = addr_is_any(a);
+
+	if ((f->proto == TOPOLOGY_PROTO_UDP) != (l->proto == TOPOLOGY_PROTO_UDP) ||
+	    l->port < f->port_lo || l->port > f->port_hi)
+		return false;
+	/* An IPv6 wildcard socket without V6ONLY receives IPv4 as well. */
+	if (a->family != f->to.family && !(any && a->family == AF_INET6 && !l->v6only))
+		return false;
+	if (f->has_host_addr)
+		return any || inet_addr_equal(a, &f->host_addr);
+	return !addr_is_v6_loopback(a); /* ::1 is never DNATed */
+}
+
+/* "192.168.15.2:80" or "[fd00::2]:80". */
+static void addr_port(const struct inet_addr *a, unsigned port, char *buf, size_t len)
+{
+	char s[INET_STR_MAX];
+
+	inet_addr_format(a, s, sizeof(s));
+	if (a->family == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", s, port);
+	else
+		snprintf(buf, len, "%s:%u", s, port);
+}
+
+bool fw_listener_shadowed(const struct topology *t, const struct fw_listener *l, char *buf,
+			  size_t len)
+{
+	struct inet_addr a = listener_addr(l);
+	const char *proto = l->proto == TOPOLOGY_PROTO_UDP ? "udp" : "tcp";
+	const char *what = l->proto == TOPOLOGY_PROTO_UDP ? "datagrams" : "connections";
+	char at[INET_STR_MAX + 8], to[INET_STR_MAX + 8], host[INET_STR_MAX + 8];
+	char where[INET_STR_MAX + 64];
+
+	for (size_t i = 0; i < t->n_forwards; i++) {
+		const struct topology_forward *f = &t->forwards[i];
+
+		if (!forward_shadows(f, l, &a))
+			continue;
+		addr_port(&l->addr, l->port, at, sizeof(at));
+		addr_port(&f->to, f->to_port_lo + (l->port - f->port_lo), to, sizeof(to));
+		if (f->has_host_addr) {
+			addr_port(&f->host_addr, l->port, host, sizeof(host));
+			snprintf(where, sizeof(where), "%s", host);
+		} else {
+			snprintf(where, sizeof(where), "port %u of every host address%s", l->port,
+				 f->to.family == AF_INET ? " (127.0.0.1 too)" : "");
+		}
+		snprintf(buf, len,
+			 "%s port %u is forwarded to %s, but a socket on the host listens on %s: "
+			 "%s to %s now reach the forward, not that socket",
+			 proto, l->port, to, at, what, where);
+		return true;
+	}
+	return false;
 }

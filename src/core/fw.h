@@ -10,6 +10,22 @@
  *   match traffic addressed to the host itself (fib daddr type local), in
  *   prerouting (from outside and from the namespaces) and output (from the
  *   host's own processes).
+ * - Localhost: a host process connecting to 127.0.0.1:PORT reaches the forward,
+ *   as Docker users expect. The kernel routes a packet with a 127.0.0.0/8
+ *   source out of a bridge only with net.ipv4.conf.BRIDGE.route_localnet = 1
+ *   (the planner sets it on each bridge a forward's IPv4 target sits behind:
+ *   fw_bridge_localnet), and the target could not answer 127.0.0.1, so such
+ *   packets are masqueraded to the bridge address. route_localnet also lets
+ *   packets arriving on the bridge reach the host's 127.0.0.1 services
+ *   (CVE-2020-8558): a filter chain at priority raw, before any NAT, drops
+ *   whatever arrives on our bridges addressed to 127.0.0.0/8. Replies of the
+ *   forward itself arrive addressed to the bridge address and are turned back
+ *   into 127.0.0.1 only later. IPv6 has no route_localnet: ::1 is left out of
+ *   the DNAT, so a host service on [::1]:PORT keeps answering.
+ * - Other topologies: traffic arriving from a bridge in link group
+ *   OWNER_GROUP that is not ours is not DNATed (isolation would drop it after
+ *   the DNAT: a black hole); it reaches the host's own port as if there were
+ *   no forward.
  * - Hairpin: a namespace reaching a forward that lands on its own bridge
  *   would get the reply straight from the server, bypassing the host's
  *   conntrack; such connections (ct status dnat, both ends in our subnets)
@@ -21,9 +37,16 @@
  *   forwarded into one of our bridges from a bridge in that group that is not
  *   ours (another topology) is dropped. Each topology guards its own bridges,
  *   so both directions are covered without knowing the other topologies.
+ *
+ * Every name enters the script through quote_nft (core/quote.h): a bridge
+ * name nft cannot quote is refused, never spliced into the script.
  */
 #ifndef NSNET_FW_H
 #define NSNET_FW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 #include "topology.h"
@@ -41,7 +64,34 @@ int fw_script_build(const struct topology *t, char **ret, char hash[FW_HASH_LEN 
 /* "nsnet:TOPOLOGY:HASH", the comment fw_script_build puts on the table. */
 void fw_comment(const char *topo, const char *hash, char *buf, size_t len);
 
-/* The script that deletes the table (valid whether or not it exists). */
-char *fw_script_delete(const char *topo);
+/*
+ * The script that deletes the table of topo (valid whether or not it exists),
+ * followed by then when not NULL (a listing that puts an older table back).
+ */
+int fw_script_delete(const char *topo, const char *then, char **ret, struct error *err);
+
+/*
+ * Whether bridge b needs net.ipv4.conf.B.route_localnet = 1: an IPv4 forward
+ * of t targets an address of b's subnets, so 127.0.0.1 must be routable out of b.
+ */
+bool fw_bridge_localnet(const struct topology *t, const struct topology_bridge *b);
+
+/* The lowest and highest host port of t's forwards of proto; false when it has none. */
+bool fw_port_span(const struct topology *t, enum topology_proto proto, uint16_t *lo, uint16_t *hi);
+
+/* A socket on the host that receives on a port, as sock_diag reports it. */
+struct fw_listener {
+	enum topology_proto proto;
+	struct inet_addr addr; /* bound address; IPv6 "::" is the wildcard */
+	uint16_t port;
+	bool v6only; /* an IPv6 socket that receives no IPv4 */
+};
+
+/*
+ * Whether a forward of t takes traffic that l used to receive (then `up`
+ * warns); the warning, naming port, protocol and l's address, into buf.
+ */
+bool fw_listener_shadowed(const struct topology *t, const struct fw_listener *l, char *buf,
+			  size_t len);
 
 #endif

@@ -16,7 +16,8 @@ const char *action_type_name(enum action_type t)
 		[ACT_LINK_UP] = "link-up",	   [ACT_LINK_DOWN] = "link-down",
 		[ACT_ADDR_ADD] = "addr-add",	   [ACT_ADDR_DEL] = "addr-del",
 		[ACT_ROUTE_ADD] = "route-add",	   [ACT_ROUTE_DEL] = "route-del",
-		[ACT_FORWARDING] = "forwarding",   [ACT_FW_APPLY] = "firewall-apply",
+		[ACT_FORWARDING] = "forwarding",   [ACT_ROUTE_LOCALNET] = "route-localnet",
+		[ACT_FW_APPLY] = "firewall-apply",
 		[ACT_FW_DEL] = "firewall-del",	   [ACT_LINK_GONE] = "link-gone",
 	};
 
@@ -108,6 +109,10 @@ void action_describe(const struct action *a, char *buf, size_t len)
 		break;
 	case ACT_FORWARDING:
 		snprintf(buf, len, "~ sysctl net.ipv4.ip_forward = %d", a->value);
+		break;
+	case ACT_ROUTE_LOCALNET:
+		snprintf(buf, len, "~ sysctl net.ipv4.conf.%s.route_localnet = %d", a->name,
+			 a->value);
 		break;
 	case ACT_FW_APPLY:
 		snprintf(buf, len, "~ nftables table " OWNER_TABLE_FAMILY " %s (one transaction)",

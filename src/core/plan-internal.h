@@ -19,6 +19,7 @@ enum phase {
 	PH_ROUTE,
 	PH_SYSCTL,
 	PH_FW,
+	PH_SYSCTL_LATE, /* what the firewall must guard first: route_localnet on */
 	PH_NS_DEL,
 	PH_GONE,     /* host ends of veths whose namespace was deleted: wait for them */
 	PH_LATE_DEL, /* down: the remaining host links, once the bridges have no ports */

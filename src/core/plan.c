@@ -6,8 +6,8 @@
  * kind, not by discovery: namespaces first (everything lives in them), then
  * deletions (they free names a creation may need: the tutorial's cable
  * veth-red becomes a bridge port of the same name), creations, changes in
- * place, addresses, links up, routes, forwarding, the firewall, and last the
- * deletion of whole namespaces, which cannot be undone and so runs only when
+ * place, addresses, links up, routes, sysctls, the firewall, route_localnet
+ * (only once the firewall guards it), and last the deletion of whole namespaces, which cannot be undone and so runs only when
  * everything else succeeded.
  *
  * Only objects carrying the topology's mark are ever changed or deleted; a
@@ -259,6 +259,53 @@ static int plan_firewall(struct builder *b, char hash[FW_HASH_LEN + 1])
 	return 0;
 }
 
+static int localnet_of(const struct world *w, const char *name)
+{
+	for (size_t i = 0; i < w->n_localnet; i++)
+		if (strcmp(w->localnet[i].name, name) == 0)
+			return w->localnet[i].value;
+	return -1;
+}
+
+static void emit_localnet(struct builder *b, enum phase ph, const char *bridge, int value)
+{
+	struct action a = plan_act(ACT_ROUTE_LOCALNET, NULL, bridge);
+
+	a.value = value;
+	plan_emit(b, ph, &a);
+}
+
+/*
+ * route_localnet of our bridges: on where a forward's target sits behind the
+ * bridge (fw.h), off elsewhere. On only once the table with its guard is in
+ * place, off before the table changes; `down` turns it off before it
+ * deletes the table, as the bridges outlive it by a few steps.
+ */
+static void plan_localnet(struct builder *b)
+{
+	const struct world *h = b->have;
+
+	if (!b->want) {
+		for (size_t i = 0; i < h->n_localnet; i++)
+			if (h->localnet[i].value == 1)
+				emit_localnet(b, PH_SYSCTL, h->localnet[i].name, 0);
+		return;
+	}
+	for (size_t i = 0; i < b->want->n_bridges; i++) {
+		const struct topology_bridge *br = &b->want->bridges[i];
+		int now = localnet_of(h, br->name);
+		bool need = fw_bridge_localnet(b->want, br);
+
+		/* Made by this plan: it starts with the default. */
+		if (now < 0 || plan_is_deleted(b, "", br->name))
+			now = h->localnet_default;
+		if (need && now != 1)
+			emit_localnet(b, PH_SYSCTL_LATE, br->name, 1);
+		else if (!need && now == 1)
+			emit_localnet(b, PH_SYSCTL, br->name, 0);
+	}
+}
+
 int plan_build(const char *topo, const struct topology *want, const struct world *have,
 	       struct plan **ret, struct error *err)
 {
@@ -275,6 +322,8 @@ int plan_build(const char *topo, const struct topology *want, const struct world
 		r = plan_links(&b);
 	if (r >= 0)
 		r = plan_firewall(&b, p->fw_hash);
+	if (r >= 0)
+		plan_localnet(&b);
 	if (r >= 0 && b.oom)
 		r = error_set(err, -ENOMEM, "out of memory");
 	for (int ph = 0; ph < PH_COUNT; ph++) {

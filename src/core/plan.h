@@ -37,6 +37,7 @@ enum action_type {
 	ACT_ROUTE_ADD,	  /* ns route */
 	ACT_ROUTE_DEL,	  /* ns route */
 	ACT_FORWARDING,	  /* host net.ipv4.ip_forward = value */
+	ACT_ROUTE_LOCALNET, /* host bridge name: net.ipv4.conf.NAME.route_localnet = value */
 	ACT_FW_APPLY,	  /* replace the topology's nft table with script */
 	ACT_FW_DEL,	  /* delete the topology's nft table */
 	ACT_LINK_GONE,	  /* host link name (ifindex value) goes with namespace peer_ns: wait */

@@ -43,6 +43,7 @@ void world_free(struct world *w)
 	for (size_t i = 0; i < w->n_ns; i++)
 		netstate_free(w->ns[i].st);
 	free(w->ns);
+	free(w->localnet);
 	free(w);
 }
 

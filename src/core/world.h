@@ -33,6 +33,12 @@ void world_claims_add(struct world_claims *c, const char *name);
 bool world_claims_has(const struct world_claims *c, const char *name);
 void world_claims_clear(struct world_claims *c);
 
+/* net.ipv4.conf.NAME.route_localnet of a bridge of the topology on the host. */
+struct world_localnet {
+	char name[IFNAME_MAX + 1];
+	int value;
+};
+
 /* What the kernel holds that matters to one topology. */
 struct world {
 	struct netstate *host;
@@ -41,6 +47,9 @@ struct world {
 	bool fw_exists;
 	char fw_comment[256];
 	int ip_forward; /* -1: unknown */
+	struct world_localnet *localnet; /* every bridge carrying the topology's mark */
+	size_t n_localnet;
+	int localnet_default; /* net.ipv4.conf.default.route_localnet, a new bridge's; -1 */
 	struct world_claims claims;
 };
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/owner.h"
+#include "core/quote.h"
 #include "lib.h"
 #include "sys/netns.h"
 #include "sys/nsctx.h"
@@ -71,10 +72,17 @@ int nsnet_ns_del(struct nsnet_ctx *c, const char *name, unsigned flags, struct n
 	ns_owner(nc, name, owner, sizeof(owner));
 	nsctx_forget(nc, name);
 	if (owner[0] && !(flags & NSNET_NS_FORCE)) {
+		const char *down[] = {"nsnet", "down", owner, NULL};
+		const char *force[] = {"nsnet", "ns", "del", "--force", name, NULL};
+		char a[128], b[160];
+
+		/* Printed commands go through the one shell quoting, whatever the names. */
+		if (quote_shell_argv(down, a, sizeof(a)) < 0 || quote_shell_argv(force, b, sizeof(b)) < 0)
+			snprintf(a, sizeof(a), "nsnet down");
 		error_set(&e, -EBUSY,
-			  "namespace '%s' belongs to topology '%s': take it down with 'nsnet down "
-			  "%s' (or delete it anyway with 'nsnet ns del --force %s')",
-			  name, owner, owner, name);
+			  "namespace '%s' belongs to topology '%s': take it down with '%s' (or delete "
+			  "it anyway with '%s')",
+			  name, owner, a, b);
 		return lib_error(err, &e);
 	}
 	r = netns_del(name, &e);

@@ -3,7 +3,7 @@
  * Each action maps onto one kernel-layer call. Its inverse is either derived
  * from the action (an add is undone by a delete) or was prepared by the
  * planner from what the kernel held before (action.restore), or, for the
- * firewall and the forwarding sysctl, read right before the change.
+ * firewall and the sysctls, read right before the change.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,7 +13,6 @@
 #include "apply.h"
 #include "core/fw.h"
 #include "core/owner.h"
-#include "core/strbuf.h"
 #include "netns.h"
 #include "nft.h"
 #include "rtnl.h"
@@ -241,19 +240,12 @@ static char *fw_saved(const char *table)
 static void push_fw_undo(struct undo_log *u, const char *table, char *saved)
 {
 	struct action inv = {.type = saved ? ACT_FW_APPLY : ACT_FW_DEL};
-	struct strbuf b = {0};
 
 	snprintf(inv.alias, sizeof(inv.alias), "%s", table);
-	if (saved) {
-		strbuf_printf(&b,
-			      "table " OWNER_TABLE_FAMILY " %s {}\ndelete table " OWNER_TABLE_FAMILY
-			      " %s\n%s",
-			      table, table, saved);
-		inv.script = strbuf_take(&b);
-		if (!inv.script) {
-			u->oom = true;
-			return;
-		}
+	if (saved && fw_script_delete(table + strlen(OWNER_TABLE_PREFIX), saved, &inv.script,
+				      NULL) < 0) {
+		u->oom = true;
+		return;
 	}
 	undo_push_own(u, &inv);
 	free(inv.script);
@@ -263,6 +255,7 @@ static int run_action(struct applier *ap, const struct action *a, struct undo_lo
 		      struct error *err)
 {
 	struct nsctx *c = ap->c;
+	char key[96];
 	uint64_t mark;
 	struct nl_sock *s = NULL;
 	int r = 0, old;
@@ -300,6 +293,19 @@ static int run_action(struct applier *ap, const struct action *a, struct undo_lo
 			undo_push_own(u, &inv);
 		}
 		return r;
+	case ACT_ROUTE_LOCALNET:
+		sysctl_iface_key("ipv4", a->name, "route_localnet", key, sizeof(key));
+		old = sysctl_get(key);
+		r = sysctl_set(key, a->value, err);
+		if (r == -ENOENT && !a->value)
+			return 0; /* the bridge is gone already, and the setting with it */
+		if (r >= 0 && old >= 0) {
+			struct action inv = *a;
+
+			inv.value = old;
+			undo_push_own(u, &inv);
+		}
+		return r;
 	case ACT_FW_APPLY:
 	case ACT_FW_DEL:
 		/* The listing of a table of 1000 forwards costs more than its replacement. */
@@ -307,10 +313,11 @@ static int run_action(struct applier *ap, const struct action *a, struct undo_lo
 		if (a->type == ACT_FW_APPLY) {
 			r = nft_apply(a->script, err);
 		} else {
-			char *del = fw_script_delete(a->alias + strlen(OWNER_TABLE_PREFIX));
+			_cleanup_free_ char *del = NULL;
 
-			r = del ? nft_apply(del, err) : error_set(err, -ENOMEM, "out of memory");
-			free(del);
+			r = fw_script_delete(a->alias + strlen(OWNER_TABLE_PREFIX), NULL, &del, err);
+			if (r >= 0)
+				r = nft_apply(del, err);
 		}
 		if (r >= 0)
 			push_fw_undo(u, a->alias, saved);

@@ -5,12 +5,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/fw.h"
 #include "core/owner.h"
 #include "engine.h"
 #include "netns.h"
 #include "nft.h"
 #include "nsctx.h"
 #include "observe.h"
+#include "sockdiag.h"
 #include "state.h"
 
 void engine_init(struct engine *e)
@@ -53,6 +55,32 @@ static void warn_foreign_drops(const struct engine *e, const struct topology *t)
 			 v[i].name, v[i].family, v[i].table, t->name);
 		warn(e, msg);
 	}
+}
+
+struct busy_ports {
+	const struct topology *t;
+	const struct engine *e;
+};
+
+static void warn_busy_port(const struct fw_listener *l, void *data)
+{
+	const struct busy_ports *b = data;
+	char msg[512];
+
+	if (fw_listener_shadowed(b->t, l, msg, sizeof(msg)))
+		warn(b->e, msg);
+}
+
+/* A forward takes the port a service of the host listens on: say so, naming its address. */
+static void warn_busy_ports(const struct engine *e, const struct topology *t)
+{
+	static const enum topology_proto protos[] = {TOPOLOGY_PROTO_TCP, TOPOLOGY_PROTO_UDP};
+	struct busy_ports b = {t, e};
+	uint16_t lo, hi;
+
+	for (size_t i = 0; e->warn && i < ARRAY_SIZE(protos); i++)
+		if (fw_port_span(t, protos[i], &lo, &hi))
+			(void)sockdiag_listeners(protos[i], lo, hi, warn_busy_port, &b, NULL);
 }
 
 /* What the journal says, for the one run that holds the topology's lock (see state.h). */
@@ -105,6 +133,7 @@ static int up_locked(struct engine *e, struct nsctx *c, const struct topology *t
 	if (r < 0)
 		return r;
 	warn_foreign_drops(e, t);
+	warn_busy_ports(e, t);
 	/* Everything that can fail without the kernel's help, before its first change. */
 	if (file) {
 		r = state_prepare(e->state_dir, t->name, file, &txn, err);
@@ -152,8 +181,10 @@ int engine_up(struct engine *e, const struct topology *t, const char *file, bool
 	if (r >= 0 && dry_run) {
 		/* A dry run takes no lock: it writes nothing, not even a lock file. */
 		r = observe_and_plan(e, c, t->name, t, false, res, err);
-		if (r >= 0)
+		if (r >= 0) {
 			warn_foreign_drops(e, t);
+			warn_busy_ports(e, t);
+		}
 		fault_use(old);
 		return r;
 	}

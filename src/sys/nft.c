@@ -13,8 +13,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/quote.h"
 #include "fault.h"
 #include "nft.h"
+
+/* "list chain FAMILY TABLE CHAIN", each name at most QUOTE_NFT_IDENT_MAX bytes. */
+#define NFT_CMD_MAX (16 + 3 * (QUOTE_NFT_IDENT_MAX + 1))
 
 /*
  * The reserve of the nsctx the thread runs with (nft_reserve_use): a run
@@ -119,6 +123,29 @@ static int run(struct nft_ctx *c, const char *cmd, const char *what, struct erro
 	return error_set(err, -EINVAL, "nftables: %s: %s", what, line[0] ? line : "failed");
 }
 
+/*
+ * "list OBJECT FAMILY TABLE [CHAIN]" into buf, every name through quote_nft:
+ * names of other tools' tables come from the kernel, and one holding `;`
+ * would otherwise add commands of its own.
+ */
+static int list_cmd(char *buf, size_t len, const char *object, const char *family,
+		    const char *table, const char *chain, struct error *err)
+{
+	const char *names[] = {family, table, chain};
+	const char *what[] = {"nft family", "nft table", "nft chain"};
+	int n = snprintf(buf, len, "list %s", object);
+
+	for (size_t i = 0; i < 3 && names[i]; i++) {
+		char q[QUOTE_NFT_IDENT_MAX + 1];
+		int r = quote_nft(names[i], QUOTE_NFT_IDENT, q, sizeof(q), what[i], err);
+
+		if (r < 0)
+			return r;
+		n += snprintf(buf + n, len - (size_t)n, " %s", q);
+	}
+	return 0;
+}
+
 int nft_apply(const char *script, struct error *err)
 {
 	_cleanup_nft_ struct nft_ctx *c = NULL;
@@ -138,15 +165,17 @@ int nft_table_comment(const char *family, const char *name, char *buf, size_t le
 		      struct error *err)
 {
 	_cleanup_nft_ struct nft_ctx *c = NULL;
-	char cmd[320], what[320];
+	char cmd[NFT_CMD_MAX], what[320];
 	const char *out, *p;
 	int r;
 
+	r = list_cmd(cmd, sizeof(cmd), "table", family, name, NULL, err);
+	if (r < 0)
+		return r;
 	/* Terse: without the elements of its maps (a forward each); the comment is all we want. */
 	r = ctx_new(NFT_CTX_OUTPUT_TERSE, &c, err);
 	if (r < 0)
 		return r;
-	snprintf(cmd, sizeof(cmd), "list table %s %s", family, name);
 	snprintf(what, sizeof(what), "table %s '%s'", family, name);
 	r = run(c, cmd, what, err);
 	if (r < 0)
@@ -168,12 +197,12 @@ int nft_table_comment(const char *family, const char *name, char *buf, size_t le
 char *nft_table_dump(const char *family, const char *name, struct error *err)
 {
 	_cleanup_nft_ struct nft_ctx *c = NULL;
-	char cmd[320];
+	char cmd[NFT_CMD_MAX];
 	const char *out;
 
-	if (ctx_new(0, &c, err) < 0)
+	if (list_cmd(cmd, sizeof(cmd), "table", family, name, NULL, err) < 0 ||
+	    ctx_new(0, &c, err) < 0)
 		return NULL;
-	snprintf(cmd, sizeof(cmd), "list table %s %s", family, name);
 	if (run(c, cmd, cmd, err) < 0)
 		return NULL;
 	out = nft_ctx_get_output_buffer(c);
@@ -319,12 +348,13 @@ int nft_chain_accepts(const char *family, const char *table, const char *chain,
 		      struct error *err)
 {
 	json_t *root = NULL, *item;
-	char cmd[600];
+	char cmd[NFT_CMD_MAX];
 	size_t i;
 	int r;
 
-	snprintf(cmd, sizeof(cmd), "list chain %s %s %s", family, table, chain);
-	r = list_json(cmd, &root, err);
+	r = list_cmd(cmd, sizeof(cmd), "chain", family, table, chain, err);
+	if (r >= 0)
+		r = list_json(cmd, &root, err);
 	if (r < 0)
 		return r;
 	json_array_foreach(json_object_get(root, "nftables"), i, item) {

@@ -271,6 +271,29 @@ static int observe_firewall(struct world *w, const char *topo, struct error *err
 	return r == -ENOENT ? 0 : r;
 }
 
+/* route_localnet of every bridge on the host carrying topo's mark, and the default. */
+static int observe_localnet(struct world *w, const char *topo, struct error *err)
+{
+	char key[96];
+
+	w->localnet = calloc(w->host->n_links ? w->host->n_links : 1, sizeof(*w->localnet));
+	if (!w->localnet)
+		return error_set(err, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < w->host->n_links; i++) {
+		const struct ns_link *l = &w->host->links[i];
+		struct world_localnet *e = &w->localnet[w->n_localnet];
+
+		if (strcmp(l->kind, "bridge") != 0 || !owner_alias_is(l->alias, topo))
+			continue;
+		snprintf(e->name, sizeof(e->name), "%s", l->name);
+		sysctl_iface_key("ipv4", l->name, "route_localnet", key, sizeof(key));
+		e->value = sysctl_get(key);
+		w->n_localnet++;
+	}
+	w->localnet_default = sysctl_get("net/ipv4/conf/default/route_localnet");
+	return 0;
+}
+
 struct topology_choice {
 	const char *topo;
 	const struct topology *want;
@@ -309,6 +332,8 @@ int world_observe(struct nsctx *c, const char *topo, const struct topology *want
 		r = resolve_ns(c, &ns, i, err);
 	if (r >= 0)
 		r = observe_firewall(w, topo, err);
+	if (r >= 0)
+		r = observe_localnet(w, topo, err);
 	w->ip_forward = sysctl_get(SYSCTL_IP_FORWARD);
 	w->ns = calloc(ns.n ? ns.n : 1, sizeof(*w->ns));
 	if (!w->ns) {

@@ -132,7 +132,7 @@ field() { jq -r ".$1" <<<"$finding"; }
 }
 
 @test "doctor: a foreign forward chain with policy drop is named with its fix, and left alone" {
-	local before fix cmd
+	local before fix
 	tutorial_up
 	serve_blue
 	[[ $(fetch_forward) == blue ]] || fail "the port forward does not work to begin with"
@@ -147,7 +147,7 @@ field() { jq -r ".$1" <<<"$finding"; }
 	[[ $(field level) == problem && $(field subject) == "table inet x, chain f" ]] ||
 		fail "finding: $finding"
 	fix=$(field fix)
-	[[ $fix == *'nft insert rule inet x f iifname "v-net-0" accept'* ]] || fail "fix: $fix"
+	[[ $fix == *"nft 'insert rule inet x f iifname \"v-net-0\" accept'"* ]] || fail "fix: $fix"
 	[[ $fix == *'oifname "v-net-0" ct state established,related accept'* ]] || fail "fix: $fix"
 	[[ $(nft -j list table inet x | jq -c '[.nftables[] | select(.metainfo | not)]') == "$before" ]] ||
 		fail "doctor changed the foreign table"
@@ -160,12 +160,11 @@ field() { jq -r ".$1" <<<"$finding"; }
 			fail "bridge-nf-call-iptables is 1 and no br-netfilter finding"
 	fi
 
-	# The fix as printed makes traffic flow again: routed, forwarded, bridged.
+	# The fix as printed, pasted into a shell, makes traffic flow again:
+	# routed, forwarded, bridged.
 	fix=${fix%% (or *}
-	while IFS= read -r cmd; do
-		[[ $cmd == "nft "* ]] || fail "not an nft command: $cmd"
-		nft "${cmd#nft }" || fail "the fix failed: $cmd"
-	done < <(sed 's/; /\n/g' <<<"$fix")
+	[[ $fix == "nft '"*"'" ]] || fail "not nft commands: $fix"
+	sh -c "set -e; $fix" || fail "the fix failed: $fix"
 	can_ping red 192.168.1.3
 	can_ping red 192.168.15.2
 	[[ $(fetch_forward) == blue ]] || fail "the forwarded port does not answer after the fix"

@@ -412,14 +412,15 @@ up_ok() {
 # --- 5. idempotence -------------------------------------------------------------------------
 
 # netlink_writes LOG: the netlink messages of an strace log that change
-# something (anything but RTM_GET* and NFT_MSG_GET*), one a line. strace names
-# the types of sockets it knows; on others it prints numbers: rtnetlink types
-# are NEW/DEL/GET/SET in that order from 16, nftables GET* are the ones below.
+# something (anything but RTM_GET*, NFT_MSG_GET* and sock_diag's dumps), one a
+# line. strace names the types of sockets it knows; on others it prints
+# numbers: rtnetlink types are NEW/DEL/GET/SET in that order from 16,
+# nftables GET* are the ones below.
 netlink_writes() {
 	local t v low
 	grep -oE 'nlmsg_type=[^,}]+' "$1" | sed -E 's/^nlmsg_type=//; s/ .*//' | while read -r t; do
 		case $t in
-		RTM_GET* | *NFT_MSG_GET*) ;;
+		RTM_GET* | *NFT_MSG_GET* | SOCK_DIAG_BY_FAMILY) ;;
 		0x*)
 			v=$((t))
 			if ((v < 0x100)); then

@@ -3,7 +3,9 @@
  * The checks of `nsnet doctor` on facts built by hand: the tutorial up on a
  * host with an uplink eth0 (192.168.1.2/24, default route via 192.168.1.3),
  * clean, then one fault at a time. Facts no test may produce on a real
- * machine (br_netfilter, which is global) are only tested here.
+ * machine (br_netfilter, which is global) are only tested here. Every fix
+ * with hostile names (of tables, chains, interfaces) is given to a real
+ * shell (shell-oracle.h): it must run exactly the intended commands.
  */
 #include <arpa/inet.h>
 #include <linux/rtnetlink.h>
@@ -19,6 +21,7 @@
 
 #include "core/doctor.h"
 #include "core/topology.h"
+#include "shell-oracle.h"
 
 enum { LO = 1, ETH0, BR, RED_BR, BLUE_BR };
 
@@ -262,11 +265,15 @@ static void test_drop_chain(void **state)
 	assert_string_equal(d->subject, "table inet x, chain f");
 	assert_non_null(
 		strstr(d->why, "between the bridge 'v-net-0' of 'tutorial' and the outside"));
-	assert_non_null(strstr(d->fix, "nft insert rule inet x f iifname \"v-net-0\" accept"));
-	assert_non_null(strstr(d->fix, "nft insert rule inet x f oifname \"v-net-0\" ct state "
-				       "established,related accept"));
 	/* The tutorial forwards port 80: DNATed connections into the bridge too. */
-	assert_non_null(strstr(d->fix, "oifname \"v-net-0\" ct status dnat accept"));
+	assert_string_equal(d->fix,
+			    "nft 'insert rule inet x f iifname \"v-net-0\" accept'; "
+			    "nft 'insert rule inet x f oifname \"v-net-0\" ct state "
+			    "established,related accept'; "
+			    "nft 'insert rule inet x f oifname \"v-net-0\" ct status dnat accept' "
+			    "(or change that tool's configuration; nsnet never changes another "
+			    "tool's rules)");
+	assert_int_equal(d->fix_cmds, strlen(d->fix) - strlen(strstr(d->fix, " (or")));
 	/* The host alone: the fix names a placeholder. */
 	x->f.n_topos = 0;
 	d = only(x, "forward-drop");
@@ -279,8 +286,8 @@ static void test_drop_chain(void **state)
 	add_chain(x, "bridge", "y", "g");
 	d = only(x, "forward-drop");
 	assert_non_null(strstr(d->why, "between the ports of a bridge"));
-	assert_non_null(strstr(d->fix, "nft insert rule bridge y g iifname { \"veth-red-br\", "
-				       "\"veth-blue-br\" } accept"));
+	assert_non_null(strstr(d->fix, "nft 'insert rule bridge y g iifname { \"veth-red-br\", "
+				       "\"veth-blue-br\" } accept'"));
 	fixture_free(x);
 
 	/* Namespaces joined by a cable only: nothing is forwarded by the host. */
@@ -485,14 +492,233 @@ static void test_default_route(void **state)
 	fixture_free(x);
 }
 
+/* The commands of d's fix, through a real shell: exactly want, nothing else run. */
+static void fix_runs(const struct doctor_finding *d, const char *const *const *want)
+{
+	char script[DOCTOR_TEXT_MAX];
+
+	assert_true(d->fix_cmds <= strlen(d->fix));
+	snprintf(script, sizeof(script), "%.*s", (int)d->fix_cmds, d->fix);
+	shell_oracle_expect(script, want);
+}
+
+/* Renames host link ifindex in both copies of the host. */
+static void rename_link(struct fixture *x, int ifindex, const char *name)
+{
+	snprintf(x->topo.have->host->links[ifindex - 1].name, IFNAME_MAX + 1, "%s", name);
+	snprintf(x->f.host->links[ifindex - 1].name, IFNAME_MAX + 1, "%s", name);
+}
+
+/* Renames the tutorial's bridge, in the file and on the host. */
+static void rename_bridge(struct fixture *x, const char *name)
+{
+	snprintf(x->t->bridges[0].name, sizeof(x->t->bridges[0].name), "%s", name);
+	for (size_t k = 0; k < x->t->n_namespaces; k++)
+		snprintf(x->t->namespaces[k].ifaces[0].bridge, IFNAME_MAX + 1, "%s", name);
+	rename_link(x, BR, name);
+}
+
+/*
+ * Names another tool gave its table and chain come from the kernel: nft
+ * takes none in quotes there, so a name that is not one nft token gets no
+ * command at all, only words; one that is gets its rule, quoted for nft
+ * inside and for the shell outside.
+ */
+static void test_hostile_chain(void **state)
+{
+	static const char *const tables[] = {"x\"; flush ruleset; \"", "$(touch PWNED)", "a b",
+					     "x\n"};
+	static const char *const *no_cmds[] = {NULL};
+	static const char *const in[] = {"nft",
+					 "insert rule inet DOCKER-USER a/b.c iifname "
+					 "\"v-net-0\" accept",
+					 NULL};
+	static const char *const est[] = {"nft",
+					  "insert rule inet DOCKER-USER a/b.c oifname "
+					  "\"v-net-0\" ct state established,related accept",
+					  NULL};
+	static const char *const dnat[] = {"nft",
+					   "insert rule inet DOCKER-USER a/b.c oifname "
+					   "\"v-net-0\" ct status dnat accept",
+					   NULL};
+	static const char *const *rules[] = {in, est, dnat, NULL};
+	const struct doctor_finding *d;
+	struct fixture *x;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(tables); i++) {
+		for (int as_chain = 0; as_chain < 2; as_chain++) {
+			x = fixture_new("tutorial.yaml");
+			add_chain(x, "inet", as_chain ? "x" : tables[i],
+				  as_chain ? tables[i] : "f");
+			d = only(x, "forward-drop");
+			assert_int_equal(d->fix_cmds, 0);
+			assert_non_null(strstr(d->fix, "cannot be written in nft's syntax"));
+			/* Printed, the names cannot move a terminal's cursor. */
+			for (const char *p = d->subject; *p; p++)
+				assert_true((unsigned char)*p >= 0x20 && *p != 0x7f);
+			fix_runs(d, no_cmds);
+			fixture_free(x);
+		}
+	}
+	x = fixture_new("tutorial.yaml");
+	add_chain(x, "inet", "x\n\x1b[2J", "f");
+	assert_string_equal(only(x, "forward-drop")->subject, "table inet x\\x0a\\x1b[2J, chain f");
+	fixture_free(x);
+	x = fixture_new("tutorial.yaml");
+	add_chain(x, "inet", "DOCKER-USER", "a/b.c");
+	fix_runs(only(x, "forward-drop"), rules);
+	fixture_free(x);
+}
+
+/* Hostile interface names in nft strings and as words of `ip`. */
+static void test_hostile_ifnames(void **state)
+{
+	static const char *const in[] = {"nft",
+					 "insert rule inet x f iifname \"$(touch PWNED)\" "
+					 "accept",
+					 NULL};
+	static const char *const est[] = {"nft",
+					  "insert rule inet x f oifname \"$(touch PWNED)\" "
+					  "ct state established,related accept",
+					  NULL};
+	static const char *const dnat[] = {"nft",
+					   "insert rule inet x f oifname \"$(touch "
+					   "PWNED)\" ct status dnat accept",
+					   NULL};
+	static const char *const *rules[] = {in, est, dnat, NULL};
+	static const char *const ports[] = {"nft",
+					    "insert rule bridge y g iifname { \"a'b;touch "
+					    "PWNED\", \"`touch PWNED`\" } accept",
+					    NULL};
+	static const char *const *bridge_rules[] = {ports, NULL};
+	static const char *const mtu[] = {"ip",	 "link", "set", "dev", "a'b;touch PWNED",
+					  "mtu", "1500", NULL};
+	static const char *const *mtu_cmds[] = {mtu, NULL};
+	static const char *const mtu_ns[] = {
+		"ip", "-n", "blue", "link", "set", "dev", "$(touch PWNED)", "mtu", "1500", NULL};
+	static const char *const *mtu_ns_cmds[] = {mtu_ns, NULL};
+	static const char *const del[] = {"ip",	 "route",	  "del", "192.168.15.0/25",
+					  "dev", "x;touch PWNED", NULL};
+	static const char *const *del_cmds[] = {del, NULL};
+	static const char *const rpf[] = {"sysctl", "-w", "net.ipv4.conf.all.rp_filter=2",
+					  "net/ipv4/conf/v.$(id>PWNED)/rp_filter=2", NULL};
+	static const char *const *rpf_cmds[] = {rpf, NULL};
+	struct fixture *x;
+
+	(void)state;
+	/* A bridge named like a command substitution: one nft string, inside one word. */
+	x = fixture_new("tutorial.yaml");
+	rename_bridge(x, "$(touch PWNED)");
+	add_chain(x, "inet", "x", "f");
+	fix_runs(only(x, "forward-drop"), rules);
+	fixture_free(x);
+
+	/* A bridge nft cannot quote: the rules for it are left out, and the fix says so. */
+	x = fixture_new("tutorial.yaml");
+	rename_bridge(x, "a\",\"eth0");
+	add_chain(x, "inet", "x", "f");
+	assert_int_equal(only(x, "forward-drop")->fix_cmds, 0);
+	assert_non_null(strstr(x->rep.v[0].fix, "names nft cannot take"));
+	fixture_free(x);
+
+	/* Bridge ports with quotes and backquotes, in a bridge-family rule. */
+	x = fixture_new("tutorial.yaml");
+	rename_link(x, RED_BR, "a'b;touch PWNED");
+	rename_link(x, BLUE_BR, "`touch PWNED`");
+	add_chain(x, "bridge", "y", "g");
+	fix_runs(only(x, "forward-drop"), bridge_rules);
+	fixture_free(x);
+
+	/* `ip link set dev NAME mtu`: the bridge port, then the veth end in a namespace. */
+	x = fixture_new("tutorial.yaml");
+	x->topo.have->host->links[RED_BR - 1].mtu = 1400;
+	snprintf(x->topo.have->host->links[RED_BR - 1].name, IFNAME_MAX + 1, "a'b;touch PWNED");
+	assert_int_equal(run(x), 2);
+	fix_runs(&x->rep.v[0], mtu_cmds);
+	fix_runs(&x->rep.v[1], mtu_cmds);
+	fixture_free(x);
+	x = fixture_new("tutorial.yaml");
+	x->topo.have->ns[0].st->links[1].mtu = 1280;
+	snprintf(x->topo.have->ns[0].st->links[1].name, IFNAME_MAX + 1, "$(touch PWNED)");
+	snprintf(x->topo.have->host->links[BLUE_BR - 1].peer_name, IFNAME_MAX + 1,
+		 "$(touch PWNED)");
+	fix_runs(only(x, "mtu-mismatch"), mtu_ns_cmds);
+	fixture_free(x);
+	/* A control byte would reach the terminal: no command, the words say what to do. */
+	x = fixture_new("tutorial.yaml");
+	x->topo.have->ns[0].st->links[1].mtu = 1280;
+	snprintf(x->topo.have->ns[0].st->links[1].name, IFNAME_MAX + 1, "a\x1b[2Jb");
+	snprintf(x->topo.have->host->links[BLUE_BR - 1].peer_name, IFNAME_MAX + 1, "a\x1b[2Jb");
+	assert_int_equal(only(x, "mtu-mismatch")->fix_cmds, 0);
+	assert_string_equal(x->rep.v[0].fix, "set the MTU of the smaller end to 1500");
+	fixture_free(x);
+
+	/* `ip route del ... dev NAME`. */
+	x = fixture_new("tutorial.yaml");
+	rename_link(x, ETH0, "x;touch PWNED");
+	BOTH_HOSTS(x, st, route_add(st, "192.168.15.0/25", ETH0, NULL, RTPROT_BOOT));
+	fix_runs(only(x, "route-overlap"), del_cmds);
+	fixture_free(x);
+
+	/* A sysctl key with the bridge's name: slash form for its dot, one word. */
+	x = fixture_new("tutorial.yaml");
+	rename_bridge(x, "v.$(id>PWNED)");
+	x->f.rp_filter_all = 1;
+	BOTH_HOSTS(x, st, route_add(st, "192.168.15.1/32", ETH0, NULL, RTPROT_BOOT));
+	assert_int_equal(run(x), 2);
+	assert_string_equal(x->rep.v[1].id, "rp-filter-strict");
+	fix_runs(&x->rep.v[1], rpf_cmds);
+	fixture_free(x);
+	/* '=' would end the key early: no command. */
+	x = fixture_new("tutorial.yaml");
+	rename_bridge(x, "a=b");
+	x->f.rp_filter_all = 1;
+	BOTH_HOSTS(x, st, route_add(st, "192.168.15.1/32", ETH0, NULL, RTPROT_BOOT));
+	assert_int_equal(run(x), 2);
+	assert_int_equal(x->rep.v[1].fix_cmds, 0);
+	fixture_free(x);
+}
+
+/* The fixed-text fixes run as they read, through the same shell. */
+static void test_fix_commands(void **state)
+{
+	static const char *const fwd[] = {"sysctl", "-w", "net.ipv4.ip_forward=1", NULL};
+	static const char *const *fwd_cmds[] = {fwd, NULL};
+	static const char *const brnf[] = {"sysctl", "-w", "net.bridge.bridge-nf-call-iptables=0",
+					   "net.bridge.bridge-nf-call-ip6tables=0", NULL};
+	static const char *const *brnf_cmds[] = {brnf, NULL};
+	static const char *const gw[] = {"ip",	    "route", "add",    "default", "via",
+					 "GATEWAY", "dev",   "UPLINK", NULL};
+	static const char *const *gw_cmds[] = {gw, NULL};
+	struct fixture *x = fixture_new("tutorial.yaml");
+
+	(void)state;
+	x->f.ip_forward = 0;
+	fix_runs(only(x, "ip-forward-off"), fwd_cmds);
+	fixture_free(x);
+	x = fixture_new("tutorial.yaml");
+	x->f.bridge_nf_ip4 = 1;
+	add_chain(x, "ip", "filter", "FORWARD");
+	assert_int_equal(run(x), 2);
+	fix_runs(&x->rep.v[1], brnf_cmds);
+	fixture_free(x);
+	x = fixture_new("tutorial.yaml");
+	x->topo.have->host->n_routes = 1;
+	fix_runs(only(x, "no-default-route"), gw_cmds);
+	fixture_free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_clean),	     cmocka_unit_test(test_forwarding),
-		cmocka_unit_test(test_drop_chain),   cmocka_unit_test(test_drop_chain_accepting),
-		cmocka_unit_test(test_br_netfilter), cmocka_unit_test(test_overlap),
-		cmocka_unit_test(test_rp_filter),    cmocka_unit_test(test_mtu),
-		cmocka_unit_test(test_mtu_cable),    cmocka_unit_test(test_default_route),
+		cmocka_unit_test(test_clean),	      cmocka_unit_test(test_forwarding),
+		cmocka_unit_test(test_drop_chain),    cmocka_unit_test(test_drop_chain_accepting),
+		cmocka_unit_test(test_br_netfilter),  cmocka_unit_test(test_overlap),
+		cmocka_unit_test(test_rp_filter),     cmocka_unit_test(test_mtu),
+		cmocka_unit_test(test_mtu_cable),     cmocka_unit_test(test_default_route),
+		cmocka_unit_test(test_hostile_chain), cmocka_unit_test(test_hostile_ifnames),
+		cmocka_unit_test(test_fix_commands),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
