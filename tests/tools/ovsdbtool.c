@@ -4,8 +4,8 @@
  * calls (src/sys/ethtool.h) one operation at a time, so integration tests can
  * check each against ovs-vsctl, ovsdb-client and ethtool. Test-only.
  *
- *   ovsdbtool [-t SECONDS] [--no-lock-check] TARGET add-bridge NAME [PORT...]
- *   ovsdbtool [-t SECONDS] TARGET del-bridge NAME
+ *   ovsdbtool [-t SECONDS] [--no-lock-check] [--no-wait] TARGET add-bridge NAME [PORT...]
+ *   ovsdbtool [-t SECONDS] [--no-wait] TARGET del-bridge NAME
  *   ovsdbtool [-t SECONDS] TARGET dump
  *   ovsdbtool txcsum-off NS IFACE | txcsum NS IFACE
  *
@@ -13,7 +13,8 @@
  * netdev bridge with its internal port and one port per PORT, every row marked
  * external_ids:nsnet-topology=test, and waits until ovs-vswitchd applied it;
  * del-bridge removes a bridge only if it carries that mark; dump prints the
- * bridges, ports and interfaces as JSON lines.
+ * bridges, ports and interfaces as JSON lines. --no-wait commits without
+ * waiting for ovs-vswitchd (to time the two apart).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -28,9 +29,14 @@
 #define MARK_KEY "nsnet-topology"
 #define MARK_VALUE "test"
 
+struct opts {
+	int timeout_ms;
+	bool lock_check, wait;
+};
+
 static int usage(void)
 {
-	fprintf(stderr, "usage: ovsdbtool [-t SECONDS] [--no-lock-check] TARGET "
+	fprintf(stderr, "usage: ovsdbtool [-t SECONDS] [--no-lock-check] [--no-wait] TARGET "
 			"add-bridge NAME [PORT...] | del-bridge NAME | dump\n"
 			"       ovsdbtool txcsum-off NS IFACE | txcsum NS IFACE\n");
 	return 2;
@@ -54,8 +60,22 @@ static void add_port(struct ovsdb_txn *t, const char *name, const char *type, si
 			 port);
 }
 
-static int add_bridge(struct ovsdb_client *c, int timeout_ms, bool lock_check, const char *name,
-		      int nports, char **ports, struct error *err)
+/* Commits t, and waits for ovs-vswitchd unless told not to. */
+static int commit(struct ovsdb_client *c, struct ovsdb_txn *t, const struct opts *o,
+		  struct error *err)
+{
+	struct ovsdb_msg m = {0};
+	int r;
+
+	if (o->wait)
+		return ovsdb_client_transact_applied(c, t, o->timeout_ms, NULL, err);
+	r = ovsdb_client_transact(c, t, o->timeout_ms, &m, err);
+	ovsdb_msg_clear(&m);
+	return r;
+}
+
+static int add_bridge(struct ovsdb_client *c, const struct opts *o, const char *name, int nports,
+		      char **ports, struct error *err)
 {
 	static const char *const name_col[] = {"name", NULL};
 	_cleanup_ovsdb_txn_ struct ovsdb_txn *t = ovsdb_txn_new(OVSDB_DB);
@@ -67,9 +87,9 @@ static int add_bridge(struct ovsdb_client *c, int timeout_ms, bool lock_check, c
 		json_decref(set);
 		return error_set(err, -ENOMEM, "out of memory");
 	}
-	if (lock_check) {
+	if (o->lock_check) {
 		/* Before any change: with no vswitchd the commit would only wait in vain. */
-		r = ovsdb_client_lock_held(c, OVSDB_VSWITCHD_LOCK, timeout_ms, &running, err);
+		r = ovsdb_client_lock_held(c, OVSDB_VSWITCHD_LOCK, o->timeout_ms, &running, err);
 		if (r >= 0 && !running)
 			r = error_set(err, -ESRCH,
 				      "ovs-vswitchd is not running (no one holds OVSDB lock '%s')",
@@ -102,10 +122,11 @@ static int add_bridge(struct ovsdb_client *c, int timeout_ms, bool lock_check, c
 		json_pack("[o]",
 			  ovsdb_mutation("bridges", "insert",
 					 ovsdb_set(json_pack("[o]", ovsdb_named_uuid("br"))))));
-	return ovsdb_client_transact_applied(c, t, timeout_ms, NULL, err);
+	return commit(c, t, o, err);
 }
 
-static int del_bridge(struct ovsdb_client *c, int timeout_ms, const char *name, struct error *err)
+static int del_bridge(struct ovsdb_client *c, const struct opts *o, const char *name,
+		      struct error *err)
 {
 	static const char *const ids[] = {"external_ids", NULL};
 	_cleanup_ovsdb_state_ struct ovsdb_state *s = NULL;
@@ -114,7 +135,7 @@ static int del_bridge(struct ovsdb_client *c, int timeout_ms, const char *name, 
 	const char *mark;
 	int r;
 
-	r = ovsdb_client_observe(c, timeout_ms, &s, err);
+	r = ovsdb_client_observe(c, o->timeout_ms, &s, err);
 	if (r < 0)
 		return r;
 	br = ovsdb_state_bridge(s, name);
@@ -138,7 +159,7 @@ static int del_bridge(struct ovsdb_client *c, int timeout_ms, const char *name, 
 		json_pack("[o]",
 			  ovsdb_mutation("bridges", "delete",
 					 ovsdb_set(json_pack("[o]", ovsdb_uuid(br->uuid))))));
-	return ovsdb_client_transact_applied(c, t, timeout_ms, NULL, err);
+	return commit(c, t, o, err);
 }
 
 static json_t *strmap_json(const struct ovsdb_strmap *m)
@@ -229,8 +250,8 @@ static int run(int argc, char **argv, struct error *err)
 {
 	_cleanup_ovsdb_client_ struct ovsdb_client *c = NULL;
 	_cleanup_free_ char *target = NULL;
-	int timeout_ms = 5000, i = 0, r;
-	bool lock_check = true;
+	struct opts o = {.timeout_ms = 5000, .lock_check = true, .wait = true};
+	int i = 0, r;
 
 	if (argc == 3 && strcmp(argv[0], "txcsum-off") == 0)
 		return txcsum(argv[1], argv[2], true, err);
@@ -238,9 +259,11 @@ static int run(int argc, char **argv, struct error *err)
 		return txcsum(argv[1], argv[2], false, err);
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-t") == 0 && i + 1 < argc)
-			timeout_ms = (int)(strtod(argv[++i], NULL) * 1000);
+			o.timeout_ms = (int)(strtod(argv[++i], NULL) * 1000);
 		else if (strcmp(argv[i], "--no-lock-check") == 0)
-			lock_check = false;
+			o.lock_check = false;
+		else if (strcmp(argv[i], "--no-wait") == 0)
+			o.wait = false;
 		else
 			return error_input(err, -EINVAL, "unknown option '%s'", argv[i]);
 	}
@@ -252,17 +275,17 @@ static int run(int argc, char **argv, struct error *err)
 		target = NULL;
 	if (!target)
 		return error_set(err, -ENOMEM, "out of memory");
-	r = ovsdb_client_connect(target, timeout_ms, &c, err);
+	r = ovsdb_client_connect(target, o.timeout_ms, &c, err);
 	if (r < 0)
 		return r;
 	argv += i + 1;
 	argc -= i + 1;
 	if (strcmp(argv[0], "add-bridge") == 0 && argc >= 2)
-		return add_bridge(c, timeout_ms, lock_check, argv[1], argc - 2, argv + 2, err);
+		return add_bridge(c, &o, argv[1], argc - 2, argv + 2, err);
 	if (strcmp(argv[0], "del-bridge") == 0 && argc == 2)
-		return del_bridge(c, timeout_ms, argv[1], err);
+		return del_bridge(c, &o, argv[1], err);
 	if (strcmp(argv[0], "dump") == 0 && argc == 1)
-		return dump(c, timeout_ms, err);
+		return dump(c, o.timeout_ms, err);
 	return error_input(err, -EINVAL, "unknown command or wrong arguments: '%s'", argv[0]);
 }
 
