@@ -255,6 +255,19 @@ static int read_table(const struct ovsdb_msg *reply, size_t op, const struct tab
 	return 0;
 }
 
+/* qsort and bsearch, for arrays that may be empty (and then NULL, which libc may not get). */
+static void sort(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(v, n, size, cmp);
+}
+
+static void *find(const void *key, const void *v, size_t n, size_t size,
+		  int (*cmp)(const void *, const void *))
+{
+	return n ? bsearch(key, v, n, size, cmp) : NULL;
+}
+
 static int cmp_bridge(const void *a, const void *b)
 {
 	return strcmp(((const struct ovsdb_bridge *)a)->name,
@@ -330,7 +343,7 @@ static void *index_new(void *v, size_t n, size_t size, int (*cmp)(const void *, 
 		return NULL;
 	for (size_t i = 0; i < n; i++)
 		idx[i] = (char *)v + i * size;
-	qsort(idx, n, sizeof(*idx), cmp);
+	sort(idx, n, sizeof(*idx), cmp);
 	return idx;
 }
 
@@ -365,9 +378,9 @@ static int state_index(struct ovsdb_state *s, struct error *err)
 {
 	int r;
 
-	qsort(s->bridges, s->n_bridges, sizeof(*s->bridges), cmp_bridge);
-	qsort(s->ports, s->n_ports, sizeof(*s->ports), cmp_uuid);
-	qsort(s->ifaces, s->n_ifaces, sizeof(*s->ifaces), cmp_uuid);
+	sort(s->bridges, s->n_bridges, sizeof(*s->bridges), cmp_bridge);
+	sort(s->ports, s->n_ports, sizeof(*s->ports), cmp_uuid);
+	sort(s->ifaces, s->n_ifaces, sizeof(*s->ifaces), cmp_uuid);
 	s->ports_by_name = index_new(s->ports, s->n_ports, sizeof(*s->ports), cmp_port_name);
 	s->ifaces_by_name = index_new(s->ifaces, s->n_ifaces, sizeof(*s->ifaces), cmp_iface_name);
 	if (!s->ports_by_name || !s->ifaces_by_name)
@@ -445,17 +458,17 @@ const struct ovsdb_bridge *ovsdb_state_bridge(const struct ovsdb_state *s, const
 {
 	struct ovsdb_bridge key = {.name = name};
 
-	return bsearch(&key, s->bridges, s->n_bridges, sizeof(*s->bridges), cmp_bridge);
+	return find(&key, s->bridges, s->n_bridges, sizeof(*s->bridges), cmp_bridge);
 }
 
 const struct ovsdb_port *ovsdb_state_port(const struct ovsdb_state *s, const char *uuid)
 {
-	return bsearch(uuid, s->ports, s->n_ports, sizeof(*s->ports), cmp_uuid);
+	return find(uuid, s->ports, s->n_ports, sizeof(*s->ports), cmp_uuid);
 }
 
 const struct ovsdb_iface *ovsdb_state_iface(const struct ovsdb_state *s, const char *uuid)
 {
-	return bsearch(uuid, s->ifaces, s->n_ifaces, sizeof(*s->ifaces), cmp_uuid);
+	return find(uuid, s->ifaces, s->n_ifaces, sizeof(*s->ifaces), cmp_uuid);
 }
 
 const struct ovsdb_port *ovsdb_state_port_named(const struct ovsdb_state *s, const char *name)
@@ -463,7 +476,7 @@ const struct ovsdb_port *ovsdb_state_port_named(const struct ovsdb_state *s, con
 	struct ovsdb_port key = {.name = name};
 	const struct ovsdb_port *k = &key, *const * p;
 
-	p = bsearch(&k, s->ports_by_name, s->n_ports, sizeof(*p), cmp_port_name);
+	p = find(&k, s->ports_by_name, s->n_ports, sizeof(*p), cmp_port_name);
 	return p ? *p : NULL;
 }
 
@@ -472,7 +485,7 @@ const struct ovsdb_iface *ovsdb_state_iface_named(const struct ovsdb_state *s, c
 	struct ovsdb_iface key = {.name = name};
 	const struct ovsdb_iface *k = &key, *const * p;
 
-	p = bsearch(&k, s->ifaces_by_name, s->n_ifaces, sizeof(*p), cmp_iface_name);
+	p = find(&k, s->ifaces_by_name, s->n_ifaces, sizeof(*p), cmp_iface_name);
 	return p ? *p : NULL;
 }
 
