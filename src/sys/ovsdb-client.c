@@ -384,12 +384,13 @@ static int wait_cur_cfg(struct ovsdb_client *c, int64_t target, int64_t seen, in
 	return 0;
 }
 
-int ovsdb_client_transact_applied(struct ovsdb_client *c, struct ovsdb_txn *t, int timeout_ms,
-				  struct ovsdb_msg *ret, struct error *err)
+int ovsdb_client_commit(struct ovsdb_client *c, struct ovsdb_txn *t, int timeout_ms,
+			struct ovsdb_msg *ret, struct ovsdb_cfg *ret_cfg, struct error *err)
 {
 	static const char *const cfg[] = {"next_cfg", "cur_cfg", NULL};
-	int64_t deadline = now_ms() + timeout_ms, next_cfg, cur_cfg, count;
+	struct ovsdb_cfg n = {0};
 	struct ovsdb_msg m = {0};
+	int64_t count;
 	int mutate, select, r;
 
 	mutate = ovsdb_txn_mutate(
@@ -402,7 +403,7 @@ int ovsdb_client_transact_applied(struct ovsdb_client *c, struct ovsdb_txn *t, i
 	r = fault_before("OVSDB transaction", err);
 	if (r < 0)
 		return r;
-	r = transact_until(c, t, deadline, &m, err);
+	r = transact_until(c, t, now_ms() + timeout_ms, &m, err);
 	if (r < 0)
 		return r;
 	fault_after();
@@ -412,11 +413,37 @@ int ovsdb_client_transact_applied(struct ovsdb_client *c, struct ovsdb_txn *t, i
 			      "OVSDB: no Open_vSwitch row to count the change in "
 			      "(initialize the database: ovs-vsctl init)");
 	if (r >= 0)
-		r = root_int(&m, (size_t)select, "next_cfg", &next_cfg, err);
+		r = root_int(&m, (size_t)select, "next_cfg", &n.next, err);
 	if (r >= 0)
-		r = root_int(&m, (size_t)select, "cur_cfg", &cur_cfg, err);
+		r = root_int(&m, (size_t)select, "cur_cfg", &n.cur, err);
+	if (r < 0) {
+		ovsdb_msg_clear(&m);
+		return r;
+	}
+	if (ret)
+		*ret = m;
+	else
+		ovsdb_msg_clear(&m);
+	*ret_cfg = n;
+	return 0;
+}
+
+int ovsdb_client_wait_applied(struct ovsdb_client *c, const struct ovsdb_cfg *cfg, int timeout_ms,
+			      struct error *err)
+{
+	return wait_cur_cfg(c, cfg->next, cfg->cur, now_ms() + timeout_ms, timeout_ms, err);
+}
+
+int ovsdb_client_transact_applied(struct ovsdb_client *c, struct ovsdb_txn *t, int timeout_ms,
+				  struct ovsdb_msg *ret, struct error *err)
+{
+	int64_t deadline = now_ms() + timeout_ms;
+	struct ovsdb_msg m = {0};
+	struct ovsdb_cfg cfg;
+	int r = ovsdb_client_commit(c, t, timeout_ms, &m, &cfg, err);
+
 	if (r >= 0)
-		r = wait_cur_cfg(c, next_cfg, cur_cfg, deadline, timeout_ms, err);
+		r = wait_cur_cfg(c, cfg.next, cfg.cur, deadline, timeout_ms, err);
 	if (r < 0 || !ret)
 		ovsdb_msg_clear(&m);
 	else

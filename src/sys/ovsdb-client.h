@@ -49,13 +49,30 @@ int ovsdb_client_transact(struct ovsdb_client *c, const struct ovsdb_txn *t, int
 int ovsdb_client_lock_held(struct ovsdb_client *c, const char *name, int timeout_ms, bool *ret,
 			   struct error *err);
 
+/* A change counted in next_cfg: its number, and where ovs-vswitchd was before it. */
+struct ovsdb_cfg {
+	int64_t next, cur;
+};
+
 /*
- * Commits t (with next_cfg += 1 appended) and waits until ovs-vswitchd has
- * applied it (cur_cfg reached the new next_cfg), all within timeout_ms. When
- * it has not: -ETIMEDOUT, "ovs-vswitchd did not apply the change within N s
- * (is it running?)"; the change is committed all the same. ret (may be NULL)
- * receives the commit's reply. One mutation for fault injection.
+ * Commits t with next_cfg += 1 appended, without waiting for ovs-vswitchd.
+ * ret (may be NULL) receives the reply (the uuids of inserted rows, for an
+ * undo), *ret_cfg what ovsdb_client_wait_applied waits for. One mutation for
+ * fault injection. With the wait apart, a caller can do other work while
+ * vswitchd catches up (removing ports takes it ~15 ms each), and keeps the
+ * reply to undo a change that was committed but never applied.
  */
+int ovsdb_client_commit(struct ovsdb_client *c, struct ovsdb_txn *t, int timeout_ms,
+			struct ovsdb_msg *ret, struct ovsdb_cfg *ret_cfg, struct error *err);
+/*
+ * Waits until ovs-vswitchd has applied the change (cur_cfg reached cfg->next),
+ * one server-side wait per change of cur_cfg. When it has not within
+ * timeout_ms: -ETIMEDOUT, "ovs-vswitchd did not apply the change within N s
+ * (is it running?)".
+ */
+int ovsdb_client_wait_applied(struct ovsdb_client *c, const struct ovsdb_cfg *cfg, int timeout_ms,
+			      struct error *err);
+/* Both, within timeout_ms in all; ret (may be NULL) receives the commit's reply on success. */
 int ovsdb_client_transact_applied(struct ovsdb_client *c, struct ovsdb_txn *t, int timeout_ms,
 				  struct ovsdb_msg *ret, struct error *err);
 

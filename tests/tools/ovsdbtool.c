@@ -60,17 +60,26 @@ static void add_port(struct ovsdb_txn *t, const char *name, const char *type, si
 			 port);
 }
 
-/* Commits t, and waits for ovs-vswitchd unless told not to. */
-static int commit(struct ovsdb_client *c, struct ovsdb_txn *t, const struct opts *o,
+/*
+ * Commits t, and waits for ovs-vswitchd unless told not to. add-bridge does
+ * both in one call, del-bridge in two (the client's two ways).
+ */
+static int commit(struct ovsdb_client *c, struct ovsdb_txn *t, const struct opts *o, bool split,
 		  struct error *err)
 {
 	struct ovsdb_msg m = {0};
+	struct ovsdb_cfg cfg;
 	int r;
 
-	if (o->wait)
+	if (o->wait && !split)
 		return ovsdb_client_transact_applied(c, t, o->timeout_ms, NULL, err);
-	r = ovsdb_client_transact(c, t, o->timeout_ms, &m, err);
+	if (o->wait)
+		r = ovsdb_client_commit(c, t, o->timeout_ms, &m, &cfg, err);
+	else
+		r = ovsdb_client_transact(c, t, o->timeout_ms, &m, err);
 	ovsdb_msg_clear(&m);
+	if (r >= 0 && o->wait)
+		r = ovsdb_client_wait_applied(c, &cfg, o->timeout_ms, err);
 	return r;
 }
 
@@ -122,7 +131,7 @@ static int add_bridge(struct ovsdb_client *c, const struct opts *o, const char *
 		json_pack("[o]",
 			  ovsdb_mutation("bridges", "insert",
 					 ovsdb_set(json_pack("[o]", ovsdb_named_uuid("br"))))));
-	return commit(c, t, o, err);
+	return commit(c, t, o, false, err);
 }
 
 static int del_bridge(struct ovsdb_client *c, const struct opts *o, const char *name,
@@ -159,7 +168,7 @@ static int del_bridge(struct ovsdb_client *c, const struct opts *o, const char *
 		json_pack("[o]",
 			  ovsdb_mutation("bridges", "delete",
 					 ovsdb_set(json_pack("[o]", ovsdb_uuid(br->uuid))))));
-	return commit(c, t, o, err);
+	return commit(c, t, o, true, err);
 }
 
 static json_t *strmap_json(const struct ovsdb_strmap *m)
