@@ -202,12 +202,14 @@ ethtool_tx() {
 	diff -u "$base" <(ovs_dump)
 }
 
-# within_2s CMD...: `run CMD`, which must take less than 2 s.
+# within_2s CMD...: `run CMD`, which must take less than 2 s (valgrind's own start-up, up to
+# a second on a loaded machine, is allowed for on top).
 within_2s() {
-	local t0
+	local t0 limit=2000000000
+	[[ $NSNET_WRAP != *valgrind* ]] || limit=$((limit + 2000000000))
 	t0=$(date +%s%N)
 	run "$@"
-	(($(date +%s%N) - t0 < 2000000000)) || fail "took over 2 s: $*"
+	(($(date +%s%N) - t0 < limit)) || fail "took over $((limit / 1000000)) ms: $*"
 }
 
 @test "no ovsdb-server at the socket: a clear message, exit 1, within 2 s" {
