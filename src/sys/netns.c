@@ -236,7 +236,7 @@ static int create_and_bind(const char *name, int fd, unsigned flags, const char 
 		r = error_errno(err, -errno, "namespace '%s': bind-mount onto " NETNS_RUN_DIR "/%s",
 				name, name);
 	if (setns(home_fd >= 0 ? home_fd : saved, CLONE_NEWNET) < 0)
-		abort(); /* see netns_leave() */
+		abort(); /* see nsenter_leave() */
 	if (r >= 0 && ret) {
 		ret->sock = TAKE_PTR(s);
 		ret->fd = TAKE_FD(nsfd);
