@@ -7,9 +7,10 @@
  * other directly; a bridge's own addresses are the gateways of its members.
  * A namespace reaches one on another segment when both route to each other
  * through gateways of this topology (the host forwards between its bridges;
- * nsnet's forward chain only drops traffic arriving from other topologies).
- * Longer paths (a namespace routing for others) are not guessed at: they
- * belong in the file's "checks:".
+ * nsnet's forward chain only drops traffic arriving from other topologies),
+ * or through a namespace of the topology that sits on both segments: a
+ * router (which must forward: `forwarding: true`). Longer paths, over
+ * several routers, are not guessed at: they belong in the file's "checks:".
  */
 #include <errno.h>
 #include <stdio.h>
@@ -144,17 +145,42 @@ static bool via_is_our_gateway(const struct builder *b, size_t ns, const struct 
 	return false;
 }
 
-/* from reaches to through the host: a route each way via one of our gateways. */
+/*
+ * One direction of a routed path: from's route toward to leads there, either
+ * through one of our gateways (the host forwards between its bridges) or
+ * through a router namespace of the topology on from's segment that has to
+ * on one of its own segments, in a subnet of its own.
+ */
+static bool hop(const struct builder *b, const struct endpoint *from, const struct endpoint *to)
+{
+	const struct topology *t = b->t;
+	const struct topology_route *go = route_for(&t->namespaces[from->ns], &to->addr->prefix.addr);
+	size_t r = SIZE_MAX;
+
+	if (!go || !go->has_via)
+		return false;
+	if (via_is_our_gateway(b, from->ns, &go->via))
+		return to->seg < t->n_bridges && from->seg < t->n_bridges;
+	/* The router: the namespace with the gateway's address on from's segment. */
+	for (size_t k = 0; k < b->n_ep && r == SIZE_MAX; k++)
+		if (b->ep[k].seg == from->seg && inet_addr_equal(&b->ep[k].addr->prefix.addr, &go->via))
+			r = b->ep[k].ns;
+	if (r == SIZE_MAX || r == from->ns || r == to->ns)
+		return false;
+	for (size_t k = 0; k < b->n_ep; k++) {
+		const struct endpoint *e = &b->ep[k];
+
+		if (e->ns == r && e->seg == to->seg &&
+		    inet_prefix_contains(&e->addr->prefix, &to->addr->prefix.addr))
+			return true;
+	}
+	return false;
+}
+
+/* from reaches to through the host or a router namespace: a route each way. */
 static bool routed(const struct builder *b, const struct endpoint *from, const struct endpoint *to)
 {
-	const struct topology_route *go, *back;
-
-	if (to->seg >= b->t->n_bridges || from->seg >= b->t->n_bridges)
-		return false; /* the host only forwards between its bridges */
-	go = route_for(&b->t->namespaces[from->ns], &to->addr->prefix.addr);
-	back = route_for(&b->t->namespaces[to->ns], &from->addr->prefix.addr);
-	return go && go->has_via && via_is_our_gateway(b, from->ns, &go->via) && back &&
-	       back->has_via && via_is_our_gateway(b, to->ns, &back->via);
+	return hop(b, from, to) && hop(b, to, from);
 }
 
 /*
@@ -295,18 +321,6 @@ static const struct inet_addr *forward_host_addr(const struct topology *t,
 	return any;
 }
 
-/* The namespace that holds address a, or NULL. */
-static const struct topology_ns *ns_with_addr(const struct topology *t, const struct inet_addr *a)
-{
-	for (size_t s = 0; s < t->n_namespaces; s++)
-		for (size_t i = 0; i < t->namespaces[s].n_ifaces; i++)
-			for (size_t k = 0; k < t->namespaces[s].ifaces[i].n_addrs; k++)
-				if (inet_addr_equal(&t->namespaces[s].ifaces[i].addrs[k].prefix.addr,
-						    a))
-					return &t->namespaces[s];
-	return NULL;
-}
-
 static int add_forwards(struct builder *b)
 {
 	const struct topology *t = b->t;
@@ -314,7 +328,7 @@ static int add_forwards(struct builder *b)
 	for (size_t i = 0; i < t->n_forwards; i++) {
 		const struct topology_forward *f = &t->forwards[i];
 		const struct inet_addr *host = forward_host_addr(t, f);
-		const struct topology_ns *ns = ns_with_addr(t, &f->to);
+		const struct topology_ns *ns = topology_ns_with_addr(t, &f->to);
 		struct inet_addr none = {0};
 		struct check_probe *p;
 
@@ -342,7 +356,7 @@ static int add_file_checks(struct builder *b)
 {
 	for (size_t i = 0; i < b->t->n_checks; i++) {
 		const struct topology_probe *c = &b->t->checks[i];
-		const struct topology_ns *ns = ns_with_addr(b->t, &c->to);
+		const struct topology_ns *ns = topology_ns_with_addr(b->t, &c->to);
 		char target[INET_STR_MAX];
 		struct check_probe *p;
 

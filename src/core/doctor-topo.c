@@ -367,6 +367,58 @@ static void check_default_route(struct doctor_ctx *c, const struct doctor_topo *
 	}
 }
 
+/*
+ * A namespace others route through that does not forward: each of them
+ * reaches the router and nothing behind it, and neither nsnet's check of the
+ * segments nor the kernel says why.
+ */
+static void check_routers(struct doctor_ctx *c, const struct doctor_topo *dt)
+{
+	const struct topology *t = dt->want;
+
+	for (size_t i = 0; t && dt->have && i < t->n_namespaces; i++) {
+		const struct topology_ns *a = &t->namespaces[i];
+
+		for (size_t k = 0; k < a->n_routes; k++) {
+			const struct topology_route *rt = &a->routes[k];
+			const struct topology_ns *r =
+				rt->has_via ? topology_ns_with_addr(t, &rt->via) : NULL;
+			bool six = rt->via.family == AF_INET6;
+			const char *key = six ? "net/ipv6/conf/all/forwarding" : "net/ipv4/ip_forward";
+			const char *shown = six ? "net.ipv6.conf.all.forwarding" : "net.ipv4.ip_forward";
+			const char *word = six ? "net.ipv6.conf.all.forwarding=1" : "net.ipv4.ip_forward=1";
+			char id[80], gw[INET_STR_MAX];
+			struct doctor_finding *d;
+
+			if (!r || r == a || world_sysctl_get(dt->have, r->name, key) != 0)
+				continue;
+			/* Once per router and family, however many route through it. */
+			snprintf(id, sizeof(id), "'%s' %s", r->name, six ? "IPv6" : "IPv4");
+			for (size_t f = 0; f < c->r->n; f++)
+				if (strcmp(c->r->v[f].id, "router-forwarding-off") == 0 &&
+				    strcmp(c->r->v[f].topology, dt->name) == 0 &&
+				    strstr(c->r->v[f].subject, id))
+					goto next;
+			d = doctor_add(c, "router-forwarding-off", DOCTOR_PROBLEM, dt->name);
+			if (!d)
+				return;
+			inet_addr_format(&rt->via, gw, sizeof(gw));
+			put(d->subject, "namespace %s forwarding", id);
+			put(d->what, "'%s' routes through '%s' (%s), which does not forward %s (%s = 0)",
+			    a->name, r->name, gw, six ? "IPv6" : "IPv4", shown);
+			put(d->why, "a namespace that routes for others must forward: packets from "
+				    "'%s' reach '%s' and go no further, so everything behind it is "
+				    "unreachable although every link is up",
+			    a->name, r->name);
+			fix_cmd(d, "ip", "netns", "exec", r->name, "sysctl", "-w", word);
+			more(d->fix, " (for good: 'forwarding: true' on namespace '%s' in the file, "
+				     "then 'nsnet up FILE')",
+			     r->name);
+next:;
+		}
+	}
+}
+
 void doctor_check_topology(struct doctor_ctx *c, const struct doctor_topo *dt)
 {
 	const char *br;
@@ -379,4 +431,5 @@ void doctor_check_topology(struct doctor_ctx *c, const struct doctor_topo *dt)
 	}
 	check_mtu_veths(c, dt);
 	check_default_route(c, dt);
+	check_routers(c, dt);
 }

@@ -16,12 +16,29 @@ const char *action_type_name(enum action_type t)
 		[ACT_LINK_UP] = "link-up",	   [ACT_LINK_DOWN] = "link-down",
 		[ACT_ADDR_ADD] = "addr-add",	   [ACT_ADDR_DEL] = "addr-del",
 		[ACT_ROUTE_ADD] = "route-add",	   [ACT_ROUTE_DEL] = "route-del",
-		[ACT_FORWARDING] = "forwarding",   [ACT_ROUTE_LOCALNET] = "route-localnet",
+		[ACT_SYSCTL] = "sysctl",
 		[ACT_FW_APPLY] = "firewall-apply",
 		[ACT_FW_DEL] = "firewall-del",	   [ACT_LINK_GONE] = "link-gone",
 	};
 
 	return (size_t)t < sizeof(names) / sizeof(names[0]) && names[t] ? names[t] : "?";
+}
+
+/*
+ * A key as sysctl(8) writes it, dots between the parts ("net.ipv4.ip_forward"),
+ * unless a part holds a dot itself (an interface "v.net"): then the slashes
+ * of the path, which sysctl(8) reads too.
+ */
+static void sysctl_text(const char *key, char *buf, size_t len)
+{
+	const char *ifpart = strstr(key, "/conf/");
+
+	snprintf(buf, len, "%s", key);
+	if (ifpart && strchr(ifpart + 6, '.'))
+		return;
+	for (char *c = buf; *c; c++)
+		if (*c == '/')
+			*c = '.';
 }
 
 /* "'veth-red' in 'red'" or "'veth-red-br'" (the host). */
@@ -107,12 +124,10 @@ void action_describe(const struct action *a, char *buf, size_t len)
 			snprintf(buf, len, "%c route %s on the host",
 				 a->type == ACT_ROUTE_ADD ? '+' : '-', p);
 		break;
-	case ACT_FORWARDING:
-		snprintf(buf, len, "~ sysctl net.ipv4.ip_forward = %d", a->value);
-		break;
-	case ACT_ROUTE_LOCALNET:
-		snprintf(buf, len, "~ sysctl net.ipv4.conf.%s.route_localnet = %d", a->name,
-			 a->value);
+	case ACT_SYSCTL:
+		sysctl_text(a->key, p, sizeof(p));
+		snprintf(buf, len, "~ sysctl %s = %d%s%s%s", p, a->value, a->ns[0] ? " in '" : "",
+			 a->ns, a->ns[0] ? "'" : "");
 		break;
 	case ACT_FW_APPLY:
 		snprintf(buf, len, "~ nftables table " OWNER_TABLE_FAMILY " %s (one transaction)",

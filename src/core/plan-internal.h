@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Shared between the planner's files: plan.c (the builder, namespaces,
- * firewall, plan_build) and plan-link.c (links, addresses, routes). Not part
- * of the planner's interface (plan.h).
+ * firewall, plan_build), plan-link.c (links, addresses, routes) and
+ * plan-sysctl.c. Not part of the planner's interface (plan.h).
  */
 #ifndef NSNET_PLAN_INTERNAL_H
 #define NSNET_PLAN_INTERNAL_H
@@ -57,6 +57,8 @@ bool plan_is_deleted(const struct builder *b, const char *ns, const char *name);
 void plan_mark_deleted(struct builder *b, const char *ns, const char *name);
 /* The error for a wanted name held by something that is not ours. */
 int plan_conflict(struct builder *b, const char *ns, const struct ns_link *l);
+/* The sysctls the topology needs (plan-sysctl.c). */
+void plan_sysctls(struct builder *b);
 
 /* Links, addresses and routes: the deletions of unwanted links, then what is wanted. */
 int plan_links(struct builder *b);

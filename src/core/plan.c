@@ -251,59 +251,7 @@ static int plan_firewall(struct builder *b, char hash[FW_HASH_LEN + 1])
 		owner_table(b->topo, a.alias, sizeof(a.alias));
 		plan_emit(b, PH_FW, &a);
 	}
-	if (b->want && (b->want->n_bridges || b->want->n_forwards) && b->have->ip_forward != 1) {
-		a = plan_act(ACT_FORWARDING, NULL, NULL);
-		a.value = 1;
-		plan_emit(b, PH_SYSCTL, &a);
-	}
 	return 0;
-}
-
-static int localnet_of(const struct world *w, const char *name)
-{
-	for (size_t i = 0; i < w->n_localnet; i++)
-		if (strcmp(w->localnet[i].name, name) == 0)
-			return w->localnet[i].value;
-	return -1;
-}
-
-static void emit_localnet(struct builder *b, enum phase ph, const char *bridge, int value)
-{
-	struct action a = plan_act(ACT_ROUTE_LOCALNET, NULL, bridge);
-
-	a.value = value;
-	plan_emit(b, ph, &a);
-}
-
-/*
- * route_localnet of our bridges: on where a forward's target sits behind the
- * bridge (fw.h), off elsewhere. On only once the table with its guard is in
- * place, off before the table changes; `down` turns it off before it
- * deletes the table, as the bridges outlive it by a few steps.
- */
-static void plan_localnet(struct builder *b)
-{
-	const struct world *h = b->have;
-
-	if (!b->want) {
-		for (size_t i = 0; i < h->n_localnet; i++)
-			if (h->localnet[i].value == 1)
-				emit_localnet(b, PH_SYSCTL, h->localnet[i].name, 0);
-		return;
-	}
-	for (size_t i = 0; i < b->want->n_bridges; i++) {
-		const struct topology_bridge *br = &b->want->bridges[i];
-		int now = localnet_of(h, br->name);
-		bool need = fw_bridge_localnet(b->want, br);
-
-		/* Made by this plan: it starts with the default. */
-		if (now < 0 || plan_is_deleted(b, "", br->name))
-			now = h->localnet_default;
-		if (need && now != 1)
-			emit_localnet(b, PH_SYSCTL_LATE, br->name, 1);
-		else if (!need && now == 1)
-			emit_localnet(b, PH_SYSCTL, br->name, 0);
-	}
 }
 
 int plan_build(const char *topo, const struct topology *want, const struct world *have,
@@ -323,7 +271,7 @@ int plan_build(const char *topo, const struct topology *want, const struct world
 	if (r >= 0)
 		r = plan_firewall(&b, p->fw_hash);
 	if (r >= 0)
-		plan_localnet(&b);
+		plan_sysctls(&b);
 	if (r >= 0 && b.oom)
 		r = error_set(err, -ENOMEM, "out of memory");
 	for (int ph = 0; ph < PH_COUNT; ph++) {

@@ -36,8 +36,7 @@ enum action_type {
 	ACT_ADDR_DEL,	  /* ns:name prefix */
 	ACT_ROUTE_ADD,	  /* ns route */
 	ACT_ROUTE_DEL,	  /* ns route */
-	ACT_FORWARDING,	  /* host net.ipv4.ip_forward = value */
-	ACT_ROUTE_LOCALNET, /* host bridge name: net.ipv4.conf.NAME.route_localnet = value */
+	ACT_SYSCTL,	  /* in ns ("" the host): /proc/sys/key = value */
 	ACT_FW_APPLY,	  /* replace the topology's nft table with script */
 	ACT_FW_DEL,	  /* delete the topology's nft table */
 	ACT_LINK_GONE,	  /* host link name (ifindex value) goes with namespace peer_ns: wait */
@@ -63,6 +62,7 @@ struct action {
 	uint8_t mac[MAC_LEN], peer_mac[MAC_LEN];
 	struct inet_prefix prefix;
 	struct plan_route route;
+	char key[WORLD_SYSCTL_KEY_MAX]; /* ACT_SYSCTL */
 	int value;
 	char *script;	   /* ACT_FW_APPLY, owned */
 	bool recreate;	   /* ACT_LINK_DEL made to recreate, for the description */
@@ -82,6 +82,14 @@ struct plan {
 	char topology[NETNS_NAME_MAX + 1];
 	char fw_hash[17]; /* of the wanted table, "" when none is wanted */
 };
+
+/*
+ * The sysctls the planner will look at (plan_build reads their values from
+ * have->sysctls): fn is called for each (namespace, key). host: the host's
+ * links as observed, for the per-interface ones.
+ */
+void plan_sysctl_keys(const char *topo, const struct topology *want, const struct netstate *host,
+		      void (*fn)(const char *ns, const char *key, void *data), void *data);
 
 /* want NULL: the plan of `down` (remove everything the topology owns). */
 int plan_build(const char *topo, const struct topology *want, const struct world *have,

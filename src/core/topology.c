@@ -184,3 +184,14 @@ struct topology_bridge *topology_bridge_find(const struct topology *t, const cha
 			return &t->bridges[i];
 	return NULL;
 }
+
+const struct topology_ns *topology_ns_with_addr(const struct topology *t, const struct inet_addr *a)
+{
+	for (size_t s = 0; s < t->n_namespaces; s++)
+		for (size_t i = 0; i < t->namespaces[s].n_ifaces; i++)
+			for (size_t k = 0; k < t->namespaces[s].ifaces[i].n_addrs; k++)
+				if (inet_addr_equal(&t->namespaces[s].ifaces[i].addrs[k].prefix.addr,
+						    a))
+					return &t->namespaces[s];
+	return NULL;
+}

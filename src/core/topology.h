@@ -220,6 +220,9 @@ struct topology_ns *topology_ns_find(const struct topology *t, const char *name)
 /* The bridge named name, or NULL. */
 struct topology_bridge *topology_bridge_find(const struct topology *t, const char *name);
 
+/* The namespace with address a on one of its interfaces, or NULL. */
+const struct topology_ns *topology_ns_with_addr(const struct topology *t, const struct inet_addr *a);
+
 /*
  * Internal to topology*.c (the loader in topology-loader.h, the whole-file
  * checks in topology-check.h).

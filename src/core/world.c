@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,7 @@ void world_free(struct world *w)
 	for (size_t i = 0; i < w->n_ns; i++)
 		netstate_free(w->ns[i].st);
 	free(w->ns);
-	free(w->localnet);
+	free(w->sysctls);
 	free(w);
 }
 
@@ -63,4 +64,36 @@ struct world_ns *world_ns_find(const struct world *w, const char *name)
 			hi = mid;
 	}
 	return NULL;
+}
+
+static struct world_sysctl *sysctl_find(const struct world *w, const char *ns, const char *key)
+{
+	for (size_t i = 0; i < w->n_sysctls; i++)
+		if (strcmp(w->sysctls[i].ns, ns) == 0 && strcmp(w->sysctls[i].key, key) == 0)
+			return &w->sysctls[i];
+	return NULL;
+}
+
+int world_sysctl_set(struct world *w, const char *ns, const char *key, int value)
+{
+	struct world_sysctl *e = sysctl_find(w, ns, key), *nv;
+
+	if (!e) {
+		nv = realloc(w->sysctls, (w->n_sysctls + 1) * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		w->sysctls = nv;
+		e = &nv[w->n_sysctls++];
+		snprintf(e->ns, sizeof(e->ns), "%s", ns);
+		snprintf(e->key, sizeof(e->key), "%s", key);
+	}
+	e->value = value;
+	return 0;
+}
+
+int world_sysctl_get(const struct world *w, const char *ns, const char *key)
+{
+	const struct world_sysctl *e = sysctl_find(w, ns, key);
+
+	return e ? e->value : -1;
 }

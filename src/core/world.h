@@ -33,9 +33,15 @@ void world_claims_add(struct world_claims *c, const char *name);
 bool world_claims_has(const struct world_claims *c, const char *name);
 void world_claims_clear(struct world_claims *c);
 
-/* net.ipv4.conf.NAME.route_localnet of a bridge of the topology on the host. */
-struct world_localnet {
-	char name[IFNAME_MAX + 1];
+/*
+ * A sysctl the planner asked about (plan_sysctl_keys), as read: in namespace
+ * ns ("" the host), key under /proc/sys ("net/ipv4/conf/v-net-0/route_localnet"),
+ * value -1 when absent or unreadable.
+ */
+#define WORLD_SYSCTL_KEY_MAX 64
+struct world_sysctl {
+	char ns[NETNS_NAME_MAX + 1];
+	char key[WORLD_SYSCTL_KEY_MAX];
 	int value;
 };
 
@@ -47,9 +53,8 @@ struct world {
 	bool fw_exists;
 	char fw_comment[256];
 	int ip_forward; /* -1: unknown */
-	struct world_localnet *localnet; /* every bridge carrying the topology's mark */
-	size_t n_localnet;
-	int localnet_default; /* net.ipv4.conf.default.route_localnet, a new bridge's; -1 */
+	struct world_sysctl *sysctls; /* what plan_sysctl_keys asked for */
+	size_t n_sysctls;
 	struct world_claims claims;
 };
 
@@ -59,5 +64,9 @@ static inline void world_freep(struct world **w)
 	world_free(*w);
 }
 struct world_ns *world_ns_find(const struct world *w, const char *name);
+/* Records a sysctl's value (replacing an earlier one of ns and key); -ENOMEM. */
+int world_sysctl_set(struct world *w, const char *ns, const char *key, int value);
+/* Its value; -1 when it was not read or does not exist. */
+int world_sysctl_get(const struct world *w, const char *ns, const char *key);
 
 #endif

@@ -255,7 +255,7 @@ static int run_action(struct applier *ap, const struct action *a, struct undo_lo
 		      struct error *err)
 {
 	struct nsctx *c = ap->c;
-	char key[96];
+	int fd = -1, home = -1;
 	uint64_t mark;
 	struct nl_sock *s = NULL;
 	int r = 0, old;
@@ -283,23 +283,20 @@ static int run_action(struct applier *ap, const struct action *a, struct undo_lo
 		nsctx_forget(c, a->ns);
 		r = netns_del(a->ns, err);
 		return r == -ENOENT ? 0 : r; /* already gone: what a delete wants */
-	case ACT_FORWARDING:
-		old = sysctl_get(SYSCTL_IP_FORWARD);
-		r = sysctl_set(SYSCTL_IP_FORWARD, a->value, err);
-		if (r >= 0 && old >= 0) {
-			struct action inv = *a;
-
-			inv.value = old;
-			undo_push_own(u, &inv);
+	case ACT_SYSCTL:
+		/* Its old value, read right before the write, is what undoes it. */
+		if (a->ns[0]) {
+			r = nsctx_get(c, a->ns, &s, &fd, err);
+			if (r >= 0)
+				r = nsctx_get(c, "", &s, &home, err);
+			if (r < 0)
+				return r;
 		}
-		return r;
-	case ACT_ROUTE_LOCALNET:
-		sysctl_iface_key("ipv4", a->name, "route_localnet", key, sizeof(key));
-		old = sysctl_get(key);
-		r = sysctl_set(key, a->value, err);
-		if (r == -ENOENT && !a->value)
-			return 0; /* the bridge is gone already, and the setting with it */
-		if (r >= 0 && old >= 0) {
+		old = sysctl_get_at(fd, home, a->key);
+		r = sysctl_set_at(fd, home, a->key, a->value, err);
+		if (r < 0 && a->ns[0])
+			error_prefix(err, "namespace '%s'", a->ns);
+		if (r >= 0 && old >= 0 && old != a->value) {
 			struct action inv = *a;
 
 			inv.value = old;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/owner.h"
+#include "core/plan.h"
 #include "netns.h"
 #include "nft.h"
 #include "observe.h"
@@ -271,27 +272,36 @@ static int observe_firewall(struct world *w, const char *topo, struct error *err
 	return r == -ENOENT ? 0 : r;
 }
 
-/* route_localnet of every bridge on the host carrying topo's mark, and the default. */
-static int observe_localnet(struct world *w, const char *topo, struct error *err)
+struct sysctl_reader {
+	struct nsctx *c;
+	struct world *w;
+	int r;
+};
+
+/* One key the planner looks at, read where it lives; a namespace not there yet has none. */
+static void read_sysctl(const char *ns, const char *key, void *data)
 {
-	char key[96];
+	struct sysctl_reader *rd = data;
+	int fd = -1, home = -1, v;
+	struct nl_sock *s;
 
-	w->localnet = calloc(w->host->n_links ? w->host->n_links : 1, sizeof(*w->localnet));
-	if (!w->localnet)
-		return error_set(err, -ENOMEM, "out of memory");
-	for (size_t i = 0; i < w->host->n_links; i++) {
-		const struct ns_link *l = &w->host->links[i];
-		struct world_localnet *e = &w->localnet[w->n_localnet];
+	if (rd->r < 0)
+		return;
+	if (ns[0] && (!world_ns_find(rd->w, ns) || nsctx_get(rd->c, ns, &s, &fd, NULL) < 0 ||
+		      nsctx_get(rd->c, "", &s, &home, NULL) < 0))
+		return;
+	v = sysctl_get_at(fd, home, key);
+	if (world_sysctl_set(rd->w, ns, key, v) < 0)
+		rd->r = -ENOMEM;
+}
 
-		if (strcmp(l->kind, "bridge") != 0 || !owner_alias_is(l->alias, topo))
-			continue;
-		snprintf(e->name, sizeof(e->name), "%s", l->name);
-		sysctl_iface_key("ipv4", l->name, "route_localnet", key, sizeof(key));
-		e->value = sysctl_get(key);
-		w->n_localnet++;
-	}
-	w->localnet_default = sysctl_get("net/ipv4/conf/default/route_localnet");
-	return 0;
+static int observe_sysctls(struct nsctx *c, struct world *w, const char *topo,
+			   const struct topology *want, struct error *err)
+{
+	struct sysctl_reader rd = {c, w, 0};
+
+	plan_sysctl_keys(topo, want, w->host, read_sysctl, &rd);
+	return rd.r < 0 ? error_set(err, -ENOMEM, "out of memory") : 0;
 }
 
 struct topology_choice {
@@ -332,8 +342,6 @@ int world_observe(struct nsctx *c, const char *topo, const struct topology *want
 		r = resolve_ns(c, &ns, i, err);
 	if (r >= 0)
 		r = observe_firewall(w, topo, err);
-	if (r >= 0)
-		r = observe_localnet(w, topo, err);
 	w->ip_forward = sysctl_get(SYSCTL_IP_FORWARD);
 	w->ns = calloc(ns.n ? ns.n : 1, sizeof(*w->ns));
 	if (!w->ns) {
@@ -344,6 +352,8 @@ int world_observe(struct nsctx *c, const char *topo, const struct topology *want
 		w->ns[i] = ns.v[i].w;
 	w->n_ns = ns.n;
 	free(ns.v);
+	if (r >= 0)
+		r = observe_sysctls(c, w, topo, want, err);
 	if (r < 0)
 		return r;
 	*ret = TAKE_PTR(w);

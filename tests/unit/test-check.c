@@ -133,6 +133,42 @@ static void test_routed_and_cable(void **state)
 		      "peer d a 10.9.0.1\n");
 }
 
+/*
+ * Through a router namespace on both cables: probed both ways, as routed; with
+ * the way back missing, not probed at all (it could not answer).
+ */
+static void test_router(void **state)
+{
+	static const char head[] = "namespaces:\n"
+				   "  left:\n"
+				   "    interfaces: {eth0: {peer: r/a, address: 10.1.0.2/24}}\n"
+				   "    routes: [{to: 10.2.0.0/24, via: 10.1.0.1}]\n"
+				   "  right:\n"
+				   "    interfaces: {eth0: {peer: r/b, address: 10.2.0.2/24}}\n";
+	static const char tail[] = "  r:\n"
+				   "    interfaces:\n"
+				   "      a: {peer: left/eth0, address: 10.1.0.1/24}\n"
+				   "      b: {peer: right/eth0, address: 10.2.0.1/24}\n";
+	char yaml[1024];
+
+	(void)state;
+	snprintf(yaml, sizeof(yaml), "%s    routes: [{to: 10.1.0.0/24, via: 10.2.0.1}]\n%s", head,
+		 tail);
+	expect_probes(yaml, NULL,
+		      "routed left right 10.2.0.2\n"
+		      "peer left r 10.1.0.1\n"
+		      "routed right left 10.1.0.2\n"
+		      "peer right r 10.2.0.1\n"
+		      "peer r left 10.1.0.2\n"
+		      "peer r right 10.2.0.2\n");
+	snprintf(yaml, sizeof(yaml), "%s%s", head, tail);
+	expect_probes(yaml, NULL,
+		      "peer left r 10.1.0.1\n"
+		      "peer right r 10.2.0.1\n"
+		      "peer r left 10.1.0.2\n"
+		      "peer r right 10.2.0.2\n");
+}
+
 static void test_ring(void **state)
 {
 	struct strbuf b = {0};
@@ -185,7 +221,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tutorial),	  cmocka_unit_test(test_isolation),
-		cmocka_unit_test(test_routed_and_cable), cmocka_unit_test(test_ring),
+		cmocka_unit_test(test_routed_and_cable), cmocka_unit_test(test_router),
+		cmocka_unit_test(test_ring),
 		cmocka_unit_test(test_verdicts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

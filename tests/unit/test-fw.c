@@ -170,12 +170,24 @@ static size_t find_action(const struct plan *p, enum action_type type)
 	return 0;
 }
 
-static size_t count_actions(const struct plan *p, enum action_type type)
+#define LOCALNET "net/ipv4/conf/v-net-0/route_localnet"
+
+/* The route_localnet action of the plan (ACT_SYSCTL of that key), or fails. */
+static size_t find_localnet(const struct plan *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i].type == ACT_SYSCTL && strcmp(p->v[i].key, LOCALNET) == 0)
+			return i;
+	fail_msg("no route_localnet action in the plan");
+	return 0;
+}
+
+static size_t count_localnet(const struct plan *p)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < p->n; i++)
-		n += p->v[i].type == type;
+		n += p->v[i].type == ACT_SYSCTL && strcmp(p->v[i].key, LOCALNET) == 0;
 	return n;
 }
 
@@ -187,7 +199,8 @@ static struct world *world_empty(void)
 	w->host = netstate_new();
 	assert_non_null(w->host);
 	w->ip_forward = 1;
-	w->localnet_default = 0;
+	assert_int_equal(world_sysctl_set(w, "", "net/ipv4/ip_forward", 1), 0);
+	assert_int_equal(world_sysctl_set(w, "", "net/ipv4/conf/default/route_localnet", 0), 0);
 	return w;
 }
 
@@ -207,15 +220,15 @@ static void test_plan_localnet(void **state)
 
 	(void)state;
 	assert_int_equal(plan_build("tutorial", t, w, &p, &err), 0);
-	at = find_action(p, ACT_ROUTE_LOCALNET);
+	at = find_localnet(p);
 	assert_true(find_action(p, ACT_FW_APPLY) < at);
 	assert_true(find_action(p, ACT_BRIDGE_ADD) < at);
-	assert_int_equal(count_actions(p, ACT_ROUTE_LOCALNET), 1);
-	assert_string_equal(p->v[at].name, "v-net-0");
+	assert_int_equal(count_localnet(p), 1);
+	assert_string_equal(p->v[at].ns, "");
 	assert_int_equal(p->v[at].value, 1);
 	action_describe(&p->v[at], line, sizeof(line));
 	assert_string_equal(line, "~ sysctl net.ipv4.conf.v-net-0.route_localnet = 1");
-	assert_string_equal(action_type_name(ACT_ROUTE_LOCALNET), "route-localnet");
+	assert_string_equal(action_type_name(ACT_SYSCTL), "sysctl");
 	plan_free(p);
 
 	/* The bridge there, the setting on: nothing to do. Off: turned on. */
@@ -225,19 +238,15 @@ static void test_plan_localnet(void **state)
 	snprintf(br->name, sizeof(br->name), "v-net-0");
 	snprintf(br->kind, sizeof(br->kind), "bridge");
 	snprintf(br->alias, sizeof(br->alias), "nsnet:tutorial");
-	w->localnet = calloc(1, sizeof(*w->localnet));
-	assert_non_null(w->localnet);
-	snprintf(w->localnet[0].name, sizeof(w->localnet[0].name), "v-net-0");
-	w->localnet[0].value = 1;
-	w->n_localnet = 1;
+	assert_int_equal(world_sysctl_set(w, "", LOCALNET, 1), 0);
 	assert_int_equal(plan_build("tutorial", t, w, &p, &err), 0);
-	assert_int_equal(count_actions(p, ACT_ROUTE_LOCALNET), 0);
+	assert_int_equal(count_localnet(p), 0);
 	plan_free(p);
 
 	/* The forward removed from the file: turned off, before the table changes. */
 	t->n_forwards = 0;
 	assert_int_equal(plan_build("tutorial", t, w, &p, &err), 0);
-	at = find_action(p, ACT_ROUTE_LOCALNET);
+	at = find_localnet(p);
 	assert_int_equal(p->v[at].value, 0);
 	assert_true(at < find_action(p, ACT_FW_APPLY));
 	plan_free(p);
@@ -245,14 +254,14 @@ static void test_plan_localnet(void **state)
 	/* down: off before the table goes, the bridge a few steps later. */
 	w->fw_exists = true;
 	assert_int_equal(plan_build("tutorial", NULL, w, &p, &err), 0);
-	at = find_action(p, ACT_ROUTE_LOCALNET);
+	at = find_localnet(p);
 	assert_int_equal(p->v[at].value, 0);
 	assert_true(at < find_action(p, ACT_FW_DEL));
 	assert_true(at < find_action(p, ACT_LINK_DEL));
 	plan_free(p);
-	w->localnet[0].value = 0;
+	assert_int_equal(world_sysctl_set(w, "", LOCALNET, 0), 0);
 	assert_int_equal(plan_build("tutorial", NULL, w, &p, &err), 0);
-	assert_int_equal(count_actions(p, ACT_ROUTE_LOCALNET), 0);
+	assert_int_equal(count_localnet(p), 0);
 	plan_free(p);
 
 	world_free(w);
