@@ -57,6 +57,8 @@ bool plan_is_deleted(const struct builder *b, const char *ns, const char *name);
 void plan_mark_deleted(struct builder *b, const char *ns, const char *name);
 /* The error for a wanted name held by something that is not ours. */
 int plan_conflict(struct builder *b, const char *ns, const struct ns_link *l);
+/* A wanted bridge subnet already used on the host: an input error (plan-overlap.c). */
+int plan_overlaps(struct builder *b);
 /* The sysctls the topology needs (plan-sysctl.c). */
 void plan_sysctls(struct builder *b);
 

@@ -14,6 +14,7 @@
  * wanted name held by anything else is a conflict, reported, never taken.
  */
 #include <errno.h>
+#include <limits.h>
 #include <linux/if.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 
 #include "fw.h"
 #include "plan-internal.h"
+#include "quote.h"
 
 void action_clear(struct action *a)
 {
@@ -163,24 +165,60 @@ static const char *where(const char *ns, char *buf, size_t len)
 	return buf;
 }
 
+/* "FILE:LINE:COL: " of where the file wants name in ns, or "" (down wants nothing). */
+static void wanted_at(const struct builder *b, const char *ns, const char *name, bool is_ns,
+		      char *buf, size_t len)
+{
+	const struct topology_ns *n;
+	struct topology_pos pos;
+	bool found = false;
+
+	buf[0] = '\0';
+	if (!b->want || !b->want->file)
+		return;
+	if (is_ns && (n = topology_ns_find(b->want, name))) {
+		pos = n->pos;
+		found = true;
+	} else if (!is_ns) {
+		found = topology_link_pos(b->want, ns, name, &pos);
+	}
+	if (found)
+		snprintf(buf, len, "%s:%u:%u: ", b->want->file, pos.line, pos.col);
+}
+
+/* "'nsnet down OTHER'", quoted for a shell whatever the name. */
+static void down_cmd(const char *other, char *buf, size_t len)
+{
+	const char *argv[] = {"nsnet", "down", other, NULL};
+
+	if (quote_shell_argv(argv, buf, len) < 0)
+		snprintf(buf, len, "nsnet down");
+}
+
 int plan_conflict(struct builder *b, const char *ns, const struct ns_link *l)
 {
 	const char *other = owner_of_alias(l->alias);
-	char w[NETNS_NAME_MAX + 8];
+	char w[NETNS_NAME_MAX + 8], at[PATH_MAX + 32], cmd[128];
 
-	if (other)
+	wanted_at(b, ns, l->name, false, at, sizeof(at));
+	if (other) {
+		down_cmd(other, cmd, sizeof(cmd));
 		return error_set(b->err, -EEXIST,
-				 "link '%s' %s belongs to topology '%s', not '%s'; refusing to "
-				 "take it over",
-				 l->name, where(ns, w, sizeof(w)), other, b->topo);
+				 "%slink '%s' %s belongs to topology '%s', not '%s'; refusing to "
+				 "take it over (choose another name here, or remove the other "
+				 "topology with '%s')",
+				 at, l->name, where(ns, w, sizeof(w)), other, b->topo, cmd);
+	}
 	return error_set(b->err, -EEXIST,
-			 "link '%s' %s exists and is not nsnet's; refusing to touch it (remove "
+			 "%slink '%s' %s exists and is not nsnet's; refusing to touch it (remove "
 			 "it, or choose another name in the topology)",
-			 l->name, where(ns, w, sizeof(w)));
+			 at, l->name, where(ns, w, sizeof(w)));
 }
 
 static int plan_namespaces(struct builder *b)
 {
+	char at[PATH_MAX + 32], cmd[128];
+
 	for (size_t i = 0; b->want && i < b->want->n_namespaces; i++) {
 		const char *name = b->want->namespaces[i].name;
 		const struct world_ns *w = world_ns_find(b->have, name);
@@ -192,15 +230,22 @@ static int plan_namespaces(struct builder *b)
 			plan_emit(b, PH_NS_ADD, &a);
 			continue;
 		}
-		if (!w->marked)
+		if (!w->marked) {
+			wanted_at(b, "", name, true, at, sizeof(at));
 			return error_set(b->err, -EEXIST,
-					 "namespace '%s' exists and is not nsnet's; refusing to take "
-					 "it over (delete it, or choose another name in the topology)",
-					 name);
-		if (strcmp(w->owner, b->topo) != 0)
+					 "%snamespace '%s' exists and is not nsnet's; refusing to "
+					 "take it over (delete it, or choose another name in the "
+					 "topology)",
+					 at, name);
+		}
+		if (strcmp(w->owner, b->topo) != 0) {
+			wanted_at(b, "", name, true, at, sizeof(at));
+			down_cmd(w->owner, cmd, sizeof(cmd));
 			return error_set(b->err, -EEXIST,
-					 "namespace '%s' belongs to topology '%s', not '%s'", name,
-					 w->owner, b->topo);
+					 "%snamespace '%s' belongs to topology '%s', not '%s' (choose "
+					 "another name here, or remove the other topology with '%s')",
+					 at, name, w->owner, b->topo, cmd);
+		}
 		{
 			const struct ns_link *lo = netstate_link_by_name(w->st, "lo");
 
@@ -265,7 +310,9 @@ int plan_build(const char *topo, const struct topology *want, const struct world
 		return error_set(err, -ENOMEM, "out of memory");
 	snprintf(p->topology, sizeof(p->topology), "%s", topo);
 	owner_alias(topo, b.alias, sizeof(b.alias));
-	r = plan_namespaces(&b);
+	r = plan_overlaps(&b);
+	if (r >= 0)
+		r = plan_namespaces(&b);
 	if (r >= 0)
 		r = plan_links(&b);
 	if (r >= 0)

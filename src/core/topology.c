@@ -99,7 +99,7 @@ int topology_parse(const char *file, const char *buf, size_t len, struct topolog
 		return topology_error(err, file, (struct topology_pos){1, 1}, NULL,
 				      "empty topology");
 	t = calloc(1, sizeof(*t));
-	if (!t)
+	if (!t || !(t->file = strdup(file)))
 		return error_set(err, -ENOMEM, "out of memory");
 	r = topology_load(file, root, t, err);
 	if (r < 0)
@@ -117,6 +117,7 @@ void topology_free(struct topology *t)
 {
 	if (!t)
 		return;
+	free(t->file);
 	for (size_t i = 0; i < t->n_namespaces; i++) {
 		free(t->namespaces[i].ifaces);
 		free(t->namespaces[i].routes);
@@ -194,4 +195,37 @@ const struct topology_ns *topology_ns_with_addr(const struct topology *t, const 
 						    a))
 					return &t->namespaces[s];
 	return NULL;
+}
+
+bool topology_link_pos(const struct topology *t, const char *ns, const char *name,
+		       struct topology_pos *ret)
+{
+	for (size_t i = 0; !ns[0] && i < t->n_bridges; i++)
+		if (strcmp(t->bridges[i].name, name) == 0) {
+			*ret = t->bridges[i].pos;
+			return true;
+		}
+	for (size_t s = 0; s < t->n_namespaces; s++) {
+		const struct topology_ns *n = &t->namespaces[s];
+
+		for (size_t i = 0; i < n->n_ifaces; i++) {
+			const struct topology_iface *f = &n->ifaces[i];
+
+			if (ns[0] && strcmp(n->name, ns) == 0 && strcmp(f->name, name) == 0) {
+				*ret = f->pos;
+				return true;
+			}
+			if (!ns[0] && f->link == TOPOLOGY_LINK_BRIDGE &&
+			    strcmp(f->host_end, name) == 0) {
+				*ret = f->host_end_pos;
+				return true;
+			}
+			if (ns[0] && f->link == TOPOLOGY_LINK_PEER && strcmp(f->peer_ns, ns) == 0 &&
+			    strcmp(f->peer_iface, name) == 0) {
+				*ret = f->link_pos;
+				return true;
+			}
+		}
+	}
+	return false;
 }

@@ -183,6 +183,7 @@ struct topology_probe {
 
 struct topology {
 	char name[TOPOLOGY_NAME_MAX + 1];
+	char *file; /* the label it was parsed under, for "FILE:LINE:COL" beyond the loader */
 	struct topology_bridge *bridges;
 	size_t n_bridges;
 	struct topology_ns *namespaces;
@@ -219,6 +220,14 @@ struct topology_ns *topology_ns_find(const struct topology *t, const char *name)
 
 /* The bridge named name, or NULL. */
 struct topology_bridge *topology_bridge_find(const struct topology *t, const char *name);
+
+/*
+ * Where the file wants the link name in namespace ns ("" the host): a bridge,
+ * a host end, an interface or the undeclared end of a cable. False when it
+ * wants no such link.
+ */
+bool topology_link_pos(const struct topology *t, const char *ns, const char *name,
+		       struct topology_pos *ret);
 
 /* The namespace with address a on one of its interfaces, or NULL. */
 const struct topology_ns *topology_ns_with_addr(const struct topology *t, const struct inet_addr *a);

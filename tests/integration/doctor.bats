@@ -189,7 +189,12 @@ field() { jq -r ".$1" <<<"$finding"; }
 	ip route add 192.168.15.0/25 dev eth0
 	# Not up yet: the file's subnet is checked all the same.
 	doctor_finds route-overlap "$TUTORIAL"
+	# up refuses the overlap (an input error) unless the file says it is meant.
 	run nsnet up "$TUTORIAL"
+	assert_status 2
+	assert_output_contains "overlaps the route to 192.168.15.0/25 through host interface 'eth0'"
+	sed 's/^    nat: true/    nat: true\n    allow-overlap: true/' "$TUTORIAL" >"$BATS_TEST_TMPDIR/meant.yaml"
+	run nsnet up "$BATS_TEST_TMPDIR/meant.yaml"
 	assert_status 0
 	# The host's own traffic to red now leaves through eth0.
 	[[ $(ip -j route get 192.168.15.1 | jq -r '.[0].dev') == eth0 ]] || fail "route get"
