@@ -82,6 +82,12 @@ int nsnet_ctx_set_fault(struct nsnet_ctx *c, const struct nsnet_fault *f,
 struct nsnet_action {
 	const char *type;
 	const char *description; /* "+ veth 'veth-red-br' <-> 'veth-red' in 'red'" */
+	/*
+	 * More lines of what it changes, or NULL: a firewall change lists the
+	 * forwards it adds and removes ("+ forward tcp 8080 -> 192.168.15.2:80").
+	 * Set in plans (dry runs, drift), not in progress callbacks.
+	 */
+	const char *detail;
 };
 
 /*

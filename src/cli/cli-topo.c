@@ -93,3 +93,15 @@ void cli_progress_action(const struct nsnet_action *a, void *data)
 		last = now;
 	}
 }
+
+void cli_print_action(const struct nsnet_action *a, const char *indent)
+{
+	const char *s = a->detail, *nl;
+
+	printf("%s%s\n", indent, a->description);
+	while (s && *s) {
+		nl = strchr(s, '\n');
+		printf("%s    %.*s\n", indent, nl ? (int)(nl - s) : (int)strlen(s), s);
+		s = nl ? nl + 1 : NULL;
+	}
+}

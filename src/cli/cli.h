@@ -115,6 +115,8 @@ void cli_progress_planned(size_t n, void *data);
 void cli_progress_action(const struct nsnet_action *a, void *data);
 /* Ends the counter's line, if any: before a summary or an error. */
 void cli_progress_end(struct cli_progress *pg);
+/* Prints an action of a plan and its detail lines, each line after indent. */
+void cli_print_action(const struct nsnet_action *a, const char *indent);
 /* Prints a JSON text the library made, with a newline; returns EXIT_OK or, if NULL, fails. */
 int cli_print_json(char *text, const struct nsnet_error *err);
 

@@ -65,7 +65,7 @@ int cmd_down(const struct command *cmd, int argc, char **argv)
 	if (dry) {
 		printf("plan for removing '%s': %zu change%s\n", name, n, n == 1 ? "" : "s");
 		for (size_t i = 0; i < n; i++)
-			printf("  %s\n", nsnet_result_action(res, i)->description);
+			cli_print_action(nsnet_result_action(res, i), "  ");
 	} else if (n) {
 		printf("'%s' is down: %zu change%s\n", name, n, n == 1 ? "" : "s");
 	} else if (nsnet_result_existed(res)) {

@@ -37,7 +37,7 @@ static void one_print(const struct nsnet_status *s)
 	if (drift) {
 		printf("  'nsnet up' would change:\n");
 		for (size_t i = 0; i < drift; i++)
-			printf("    %s\n", nsnet_status_drift(s, i)->description);
+			cli_print_action(nsnet_status_drift(s, i), "    ");
 	}
 }
 

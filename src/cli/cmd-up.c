@@ -60,7 +60,7 @@ int cmd_up(const struct command *cmd, int argc, char **argv)
 		printf("plan for '%s': %zu change%s\n", nsnet_topology_name(t), nsnet_result_count(res),
 		       nsnet_result_count(res) == 1 ? "" : "s");
 		for (size_t i = 0; i < nsnet_result_count(res); i++)
-			printf("  %s\n", nsnet_result_action(res, i)->description);
+			cli_print_action(nsnet_result_action(res, i), "  ");
 	} else if (nsnet_result_count(res)) {
 		printf("'%s' is up: %zu change%s\n", nsnet_topology_name(t), nsnet_result_count(res),
 		       nsnet_result_count(res) == 1 ? "" : "s");

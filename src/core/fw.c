@@ -448,3 +448,33 @@ bool fw_listener_shadowed(const struct topology *t, const struct fw_listener *l,
 	}
 	return false;
 }
+
+void fw_element_text(const char *host, const char *proto, unsigned port, const char *to,
+		     unsigned to_port, char *buf, size_t len)
+{
+	bool six = strchr(to, ':') != NULL;
+	bool host6 = host && strchr(host, ':') != NULL;
+
+	snprintf(buf, len, "%s%s%s%s%s %u -> %s%s%s:%u", host && host6 ? "[" : "",
+		 host ? host : "", host && host6 ? "]" : "", host ? " " : "", proto, port,
+		 six ? "[" : "", to, six ? "]" : "", to_port);
+}
+
+void fw_forward_elements(const struct topology *t, void (*fn)(const char *elem, void *data),
+			 void *data)
+{
+	for (size_t i = 0; i < t->n_forwards; i++) {
+		const struct topology_forward *f = &t->forwards[i];
+		char to[INET_STR_MAX], host[INET_STR_MAX], e[FW_ELEMENT_MAX];
+
+		inet_addr_format(&f->to, to, sizeof(to));
+		if (f->has_host_addr)
+			inet_addr_format(&f->host_addr, host, sizeof(host));
+		for (unsigned p = f->port_lo; p <= f->port_hi; p++) {
+			fw_element_text(f->has_host_addr ? host : NULL,
+					f->proto == TOPOLOGY_PROTO_UDP ? "udp" : "tcp", p, to,
+					f->to_port_lo + (p - f->port_lo), e, sizeof(e));
+			fn(e, data);
+		}
+	}
+}

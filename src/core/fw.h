@@ -76,6 +76,19 @@ int fw_script_delete(const char *topo, const char *then, char **ret, struct erro
  */
 bool fw_bridge_localnet(const struct topology *t, const struct topology_bridge *b);
 
+/*
+ * One element of a forward map as text a person reads, the same whether it
+ * comes from a file or from the kernel: "tcp 80 -> 192.168.15.2:80", with the
+ * host address first when there is one ("192.168.1.2 tcp 8080 -> ...") and
+ * IPv6 addresses in brackets ("tcp 80 -> [fd00::2]:80").
+ */
+#define FW_ELEMENT_MAX 128
+void fw_element_text(const char *host, const char *proto, unsigned port, const char *to,
+		     unsigned to_port, char *buf, size_t len);
+/* Calls fn for each element of the forward maps t calls for. */
+void fw_forward_elements(const struct topology *t, void (*fn)(const char *elem, void *data),
+			 void *data);
+
 /* The lowest and highest host port of t's forwards of proto; false when it has none. */
 bool fw_port_span(const struct topology *t, enum topology_proto proto, uint16_t *lo, uint16_t *hi);
 

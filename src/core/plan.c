@@ -71,6 +71,7 @@ void plan_free(struct plan *p)
 	for (size_t i = 0; i < p->n; i++)
 		action_clear(&p->v[i]);
 	free(p->v);
+	free(p->fw_detail);
 	free(p);
 }
 

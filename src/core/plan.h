@@ -81,6 +81,7 @@ struct plan {
 	size_t n;
 	char topology[NETNS_NAME_MAX + 1];
 	char fw_hash[17]; /* of the wanted table, "" when none is wanted */
+	char *fw_detail;  /* the forwards the firewall change adds and removes, or NULL */
 };
 
 /*
@@ -95,6 +96,15 @@ void plan_sysctl_keys(const char *topo, const struct topology *want, const struc
 int plan_build(const char *topo, const struct topology *want, const struct world *have,
 	       struct plan **ret, struct error *err);
 void plan_free(struct plan *p);
+
+/*
+ * What the plan's firewall change does to the forwards, one line each
+ * ("+ forward tcp 8080 -> 192.168.15.2:80", "- forward ..."), into
+ * p->fw_detail: have are the elements the kernel's table holds (fw.h text),
+ * NULL when there is no table. Nothing when the plan changes no table.
+ */
+int plan_fw_detail(struct plan *p, const struct topology *want, char **have, size_t n_have,
+		   struct error *err);
 static inline void plan_freep(struct plan **p)
 {
 	plan_free(*p);

@@ -28,7 +28,8 @@ int lib_actions_build(struct lib_actions *a, const struct plan *p)
 	}
 	for (size_t i = 0; i < p->n; i++) {
 		action_describe(&p->v[i], a->text[i], sizeof(a->text[i]));
-		a->v[i] = (struct nsnet_action){action_type_name(p->v[i].type), a->text[i]};
+		a->v[i] = (struct nsnet_action){action_type_name(p->v[i].type), a->text[i],
+						 p->v[i].type == ACT_FW_APPLY ? p->fw_detail : NULL};
 	}
 	a->n = p->n;
 	return 0;
@@ -41,16 +42,34 @@ void lib_actions_clear(struct lib_actions *a)
 	memset(a, 0, sizeof(*a));
 }
 
+/* A text of lines as a JSON array of strings. */
+static json_t *lines_json(const char *text)
+{
+	json_t *arr = json_array();
+	const char *s = text, *nl;
+
+	while (arr && s && *s) {
+		nl = strchr(s, '\n');
+		json_array_append_new(arr, json_stringn(s, nl ? (size_t)(nl - s) : strlen(s)));
+		s = nl ? nl + 1 : NULL;
+	}
+	return arr;
+}
+
 json_t *lib_plan_json(const struct plan *p)
 {
 	json_t *arr = json_array();
 	char line[512];
 
 	for (size_t i = 0; p && i < p->n; i++) {
+		json_t *o;
+
 		action_describe(&p->v[i], line, sizeof(line));
-		json_array_append_new(arr, json_pack("{s:s, s:s}", "action",
-						     action_type_name(p->v[i].type),
-						     "description", line));
+		o = json_pack("{s:s, s:s}", "action", action_type_name(p->v[i].type), "description",
+			      line);
+		if (o && p->v[i].type == ACT_FW_APPLY && p->fw_detail)
+			json_object_set_new(o, "details", lines_json(p->fw_detail));
+		json_array_append_new(arr, o);
 	}
 	return arr;
 }

@@ -120,6 +120,49 @@ static int observe_and_plan(struct engine *e, struct nsctx *c, const char *topo,
 	return 0;
 }
 
+struct elem_list {
+	char **v;
+	size_t n;
+	bool oom;
+};
+
+static void elem_add(const char *e, void *data)
+{
+	struct elem_list *l = data;
+	char **nv = realloc(l->v, (l->n + 1) * sizeof(*nv));
+
+	if (!nv || !(nv[l->n] = strdup(e))) {
+		l->oom = true;
+		if (nv)
+			l->v = nv;
+		return;
+	}
+	l->v = nv;
+	l->n++;
+}
+
+/*
+ * For a person reading a plan (dry run, status): which forwards the table's
+ * replacement adds and removes, from the elements the kernel's table holds.
+ */
+static int describe_firewall(const char *topo, const struct topology *t,
+			     struct engine_result *res, struct error *err)
+{
+	struct elem_list have = {0};
+	char table[OWNER_ALIAS_MAX + 8];
+	int r;
+
+	if (!t)
+		return 0;
+	owner_table(topo, table, sizeof(table));
+	if (res->world->fw_exists)
+		(void)nft_forward_elements(OWNER_TABLE_FAMILY, table, elem_add, &have, NULL);
+	r = have.oom ? error_set(err, -ENOMEM, "out of memory")
+		     : plan_fw_detail(res->plan, t, have.v, have.n, err);
+	engine_names_free(have.v, have.n);
+	return r;
+}
+
 static int up_locked(struct engine *e, struct nsctx *c, const struct topology *t,
 		     const char *file, struct engine_result *res, struct error *err)
 {
@@ -181,6 +224,8 @@ int engine_up(struct engine *e, const struct topology *t, const char *file, bool
 	if (r >= 0 && dry_run) {
 		/* A dry run takes no lock: it writes nothing, not even a lock file. */
 		r = observe_and_plan(e, c, t->name, t, false, res, err);
+		if (r >= 0)
+			r = describe_firewall(t->name, t, res, err);
 		if (r >= 0) {
 			warn_foreign_drops(e, t);
 			warn_busy_ports(e, t);
@@ -259,7 +304,9 @@ int engine_status(struct engine *e, const char *topo, const struct topology *t,
 		return r;
 	res->recorded = state_exists(e->state_dir, topo);
 	r = nsctx_new(&c, err);
-	if (r < 0)
-		return r;
-	return observe_and_plan(e, c, topo, t, false, res, err);
+	if (r >= 0)
+		r = observe_and_plan(e, c, topo, t, false, res, err);
+	if (r >= 0)
+		r = describe_firewall(topo, t, res, err);
+	return r;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/fw.h"
 #include "core/quote.h"
 #include "fault.h"
 #include "nft.h"
@@ -376,5 +377,61 @@ int nft_chain_accepts(const char *family, const char *table, const char *chain,
 		}
 	}
 	json_decref(root);
+	return 0;
+}
+
+/* One key or value of a concatenation: a string, or a number (a port, a protocol). */
+static bool concat_part(json_t *v, char *buf, size_t len)
+{
+	if (json_is_string(v))
+		snprintf(buf, len, "%s", json_string_value(v));
+	else if (json_is_integer(v))
+		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
+	else
+		return false;
+	return true;
+}
+
+int nft_forward_elements(const char *family, const char *name,
+			 void (*fn)(const char *elem, void *data), void *data, struct error *err)
+{
+	static const char *const maps[] = {"fwd4", "fwd4h", "fwd6", "fwd6h"};
+	char fam[QUOTE_NFT_IDENT_MAX + 1], tab[QUOTE_NFT_IDENT_MAX + 1], cmd[NFT_CMD_MAX];
+	int r;
+
+	r = quote_nft(family, QUOTE_NFT_IDENT, fam, sizeof(fam), "family", err);
+	if (r >= 0)
+		r = quote_nft(name, QUOTE_NFT_IDENT, tab, sizeof(tab), "table", err);
+	if (r < 0)
+		return r;
+	for (size_t m = 0; m < sizeof(maps) / sizeof(maps[0]); m++) {
+		json_t *root = NULL, *item, *el;
+		size_t i, k;
+
+		snprintf(cmd, sizeof(cmd), "list map %s %s %s", fam, tab, maps[m]);
+		r = list_json(cmd, &root, NULL);
+		if (r < 0)
+			continue; /* no such map: no forward of that kind */
+		json_array_foreach(json_object_get(root, "nftables"), i, item) {
+			json_array_foreach(json_object_get(json_object_get(item, "map"), "elem"), k, el) {
+				json_t *key = json_object_get(json_array_get(el, 0), "concat");
+				json_t *val = json_object_get(json_array_get(el, 1), "concat");
+				bool host = json_array_size(key) == 3;
+				char a[64] = "", proto[16], port[16], to[64], tport[16], text[128];
+
+				if (json_array_size(val) != 2 || json_array_size(key) != (host ? 3 : 2) ||
+				    (host && !concat_part(json_array_get(key, 0), a, sizeof(a))) ||
+				    !concat_part(json_array_get(key, host), proto, sizeof(proto)) ||
+				    !concat_part(json_array_get(key, host + 1), port, sizeof(port)) ||
+				    !concat_part(json_array_get(val, 0), to, sizeof(to)) ||
+				    !concat_part(json_array_get(val, 1), tport, sizeof(tport)))
+					continue;
+				fw_element_text(host ? a : NULL, proto, (unsigned)atoi(port), to,
+						(unsigned)atoi(tport), text, sizeof(text));
+				fn(text, data);
+			}
+		}
+		json_decref(root);
+	}
 	return 0;
 }

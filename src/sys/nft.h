@@ -57,6 +57,14 @@ int nft_chain_accepts(const char *family, const char *table, const char *chain,
 		      struct error *err);
 
 /*
+ * Calls fn with the text (core/fw.h, fw_element_text) of every element of
+ * the forward maps (fwd4, fwd4h, fwd6, fwd6h) of table `family name`; a map
+ * the table lacks has none.
+ */
+int nft_forward_elements(const char *family, const char *name,
+			 void (*fn)(const char *elem, void *data), void *data, struct error *err);
+
+/*
  * libnftables waits on its socket with select(), which aborts the process on
  * a descriptor of 1024 or more (FD_SETSIZE), and takes the lowest free one. A
  * run that holds a socket and an fd per namespace passes 1024 at 500

@@ -274,6 +274,31 @@ attack_routes() {
 	assert_status 0
 }
 
+@test "a dry run and status spell out the forwards a table change adds and removes" {
+	local file=$BATS_TEST_TMPDIR/changed.yaml
+	up_ok "$TUTORIAL"
+	sed 's/^  - {port: 80, to: 192.168.15.2:80}/  - {port: 8080, to: blue:80}\n  - {port: 5000-5001, to: 192.168.15.1:6000-6001, protocol: udp}/' \
+		"$TUTORIAL" >"$file"
+	run nsnet up --dry-run "$file"
+	assert_status 0
+	[[ $output == *"~ nftables table inet nsnet-tutorial (one transaction)
+      - forward tcp 80 -> 192.168.15.2:80
+      + forward tcp 8080 -> 192.168.15.2:80
+      + forward udp 5000 -> 192.168.15.1:6000
+      + forward udp 5001 -> 192.168.15.1:6001"* ]] || fail "dry run: $output"
+	run nsnet status "$file" --json
+	assert_status 1
+	[[ $(jq -c '.drift[] | select(.action == "firewall-apply") | .details' <<<"$output") == \
+		'["- forward tcp 80 -> 192.168.15.2:80","+ forward tcp 8080 -> 192.168.15.2:80","+ forward udp 5000 -> 192.168.15.1:6000","+ forward udp 5001 -> 192.168.15.1:6001"]' ]] ||
+		fail "status: $output"
+	# What the kernel holds is the truth: a map element deleted by hand shows as one to add.
+	nft delete element inet nsnet-tutorial fwd4 '{ tcp . 80 }'
+	run nsnet up --dry-run "$file"
+	[[ $output != *"- forward tcp 80"* ]] || fail "a deleted element still listed: $output"
+	run nsnet down tutorial
+	assert_status 0
+}
+
 @test "every golden script of tests/golden/fw is one the kernel's nft accepts" {
 	local f
 	for f in "$GOLDEN_FW"/*.nft; do

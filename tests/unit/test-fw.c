@@ -208,6 +208,31 @@ static struct world *world_empty(void)
  * route_localnet goes on only once the table (with its guard) is in place,
  * and off before the table goes: never a moment with it on and unguarded.
  */
+/* The forwards a table change adds and removes, as a dry run shows them; capped. */
+static void test_fw_detail(void **state)
+{
+	struct topology *t = load(EXAMPLES_DIR "/tutorial.yaml");
+	struct world *w = world_empty();
+	char *have[] = {"tcp 80 -> 192.168.15.2:80", "udp 53 -> 192.168.15.9:53"};
+	struct error err = {0};
+	struct plan *p = NULL;
+
+	(void)state;
+	assert_int_equal(plan_build("tutorial", t, w, &p, &err), 0);
+	assert_int_equal(plan_fw_detail(p, t, have, 2, &err), 0);
+	assert_string_equal(p->fw_detail, "- forward udp 53 -> 192.168.15.9:53");
+	assert_int_equal(plan_fw_detail(p, t, NULL, 0, &err), 0);
+	assert_string_equal(p->fw_detail, "+ forward tcp 80 -> 192.168.15.2:80");
+	/* 100 ports: 40 lines, then a count. */
+	t->forwards[0].port_hi = 179;
+	t->forwards[0].to_port_hi = 179;
+	assert_int_equal(plan_fw_detail(p, t, NULL, 0, &err), 0);
+	assert_non_null(strstr(p->fw_detail, "\n  ... and 60 more forward changes"));
+	plan_free(p);
+	world_free(w);
+	topology_free(t);
+}
+
 static void test_plan_localnet(void **state)
 {
 	struct topology *t = load(EXAMPLES_DIR "/tutorial.yaml");
@@ -349,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_golden),	      cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_script_delete), cmocka_unit_test(test_localnet),
 		cmocka_unit_test(test_plan_localnet), cmocka_unit_test(test_listener),
+		cmocka_unit_test(test_fw_detail),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
