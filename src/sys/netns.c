@@ -127,7 +127,9 @@ int netns_open_at(int dirfd, const char *name, int *ret_fd, struct error *err)
 	return r < 0 ? r : entry_open(dirfd, name, O_RDONLY, "use", ret_fd, err);
 }
 
-int netns_open(const char *name, int *ret_fd, struct error *err)
+/* The entry of namespace name, opened as it must be (entry_open), with /run/netns held. */
+static int named_open(const char *name, int flags, const char *verb, int *ret_dirfd, int *ret_fd,
+		      struct error *err)
 {
 	_cleanup_close_ int dirfd = -1;
 	int r;
@@ -140,7 +142,15 @@ int netns_open(const char *name, int *ret_fd, struct error *err)
 		return error_set(err, -ENOENT, "namespace '%s' does not exist", name);
 	if (r < 0)
 		return r;
-	return entry_open(dirfd, name, O_RDONLY, "use", ret_fd, err);
+	r = entry_open(dirfd, name, flags, verb, ret_fd, err);
+	if (r >= 0 && ret_dirfd)
+		*ret_dirfd = TAKE_FD(dirfd);
+	return r;
+}
+
+int netns_open(const char *name, int *ret_fd, struct error *err)
+{
+	return named_open(name, O_RDONLY, "use", NULL, ret_fd, err);
 }
 
 static int run_dir_make_shared_locked(struct error *err)
@@ -393,15 +403,7 @@ int netns_del(const char *name, struct error *err)
 	char src[64];
 	int r;
 
-	r = name_netns_check(name, err);
-	if (r < 0)
-		return r;
-	r = run_dir_open(&dirfd, err);
-	if (r == -ENOENT)
-		return error_set(err, -ENOENT, "namespace '%s' does not exist", name);
-	if (r < 0)
-		return r;
-	r = entry_open(dirfd, name, O_RDONLY, "delete", &nsfd, err);
+	r = named_open(name, O_RDONLY, "delete", &dirfd, &nsfd, err);
 	if (r < 0)
 		return r;
 	r = fault_before("namespace delete", err);

@@ -48,6 +48,19 @@ static int check_names(const char *name, const char *peer, struct error *err)
 	return name_ifname_check(peer, err);
 }
 
+/* A creation request for link name of kind: its attributes, and IFLA_LINKINFO left open. */
+static struct nlattr *create_msg(struct nl_msg *m, const char *name, const struct link_attrs *a,
+				 const char *kind)
+{
+	struct nlattr *linkinfo;
+
+	link_msg(m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	put_link_attrs(m, name, a);
+	linkinfo = nl_msg_nest_start(m, IFLA_LINKINFO);
+	nl_msg_put_str(m, IFLA_INFO_KIND, kind);
+	return linkinfo;
+}
+
 int nl_link_add_veth(struct nl_sock *s, const char *name, const struct link_attrs *a,
 		     const char *peer, const struct link_attrs *pa, struct error *err)
 {
@@ -59,10 +72,7 @@ int nl_link_add_veth(struct nl_sock *s, const char *name, const struct link_attr
 	r = check_names(name, peer, err);
 	if (r < 0)
 		return r;
-	link_msg(&m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-	put_link_attrs(&m, name, a);
-	linkinfo = nl_msg_nest_start(&m, IFLA_LINKINFO);
-	nl_msg_put_str(&m, IFLA_INFO_KIND, "veth");
+	linkinfo = create_msg(&m, name, a, "veth");
 	data = nl_msg_nest_start(&m, IFLA_INFO_DATA);
 	peer_nest = nl_msg_nest_start(&m, VETH_INFO_PEER);
 	/* The peer's attributes follow an ifinfomsg of its own, inside the nest. */
@@ -89,10 +99,7 @@ int nl_link_add_bridge(struct nl_sock *s, const char *name, const struct link_at
 	r = check_names(name, NULL, err);
 	if (r < 0)
 		return r;
-	link_msg(&m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-	put_link_attrs(&m, name, a);
-	linkinfo = nl_msg_nest_start(&m, IFLA_LINKINFO);
-	nl_msg_put_str(&m, IFLA_INFO_KIND, "bridge");
+	linkinfo = create_msg(&m, name, a, "bridge");
 	nl_msg_nest_end(&m, linkinfo);
 	return nl_request(s, &m, err, "bridge '%s'", name);
 }
