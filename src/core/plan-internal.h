@@ -12,6 +12,7 @@
 enum phase {
 	PH_NS_ADD,
 	PH_DEL,
+	PH_DEL_MASTER, /* bridges, after their ports: a rollback puts them back first */
 	PH_CREATE,
 	PH_SET,
 	PH_ADDR,

@@ -39,6 +39,30 @@ static void restore_routes(struct builder *b, struct action *owner, const char *
 	}
 }
 
+/*
+ * The per-interface sysctls observed for link name in ns (keys
+ * "net/FAMILY/conf/NAME/..."), to put back on the link a rollback re-creates:
+ * a new link starts from the defaults.
+ */
+static void restore_sysctls(struct builder *b, struct action *owner, const char *ns,
+			    const char *name)
+{
+	char mid[IFNAME_MAX + 16];
+
+	snprintf(mid, sizeof(mid), "/conf/%s/", name);
+	for (size_t i = 0; i < b->have->n_sysctls; i++) {
+		const struct world_sysctl *w = &b->have->sysctls[i];
+		struct action a;
+
+		if (strcmp(w->ns, ns) != 0 || w->value < 0 || !strstr(w->key, mid))
+			continue;
+		a = plan_act(ACT_SYSCTL, ns, NULL);
+		snprintf(a.key, sizeof(a.key), "%s", w->key);
+		a.value = w->value;
+		plan_add_restore(b, owner, &a);
+	}
+}
+
 /* Addresses, master, up and routes of an existing link, to rebuild it after a delete. */
 static void restore_link_config(struct builder *b, struct action *owner, const char *ns,
 				const struct netstate *st, const struct ns_link *l)
@@ -66,6 +90,19 @@ static void restore_link_config(struct builder *b, struct action *owner, const c
 		plan_add_restore(b, owner, &a);
 	}
 	restore_routes(b, owner, ns, st, l);
+}
+
+/*
+ * Whether a link had IPv6 at all (a link-local address at least): nsnet makes
+ * links meant to have none with address generation off, and a link put back
+ * by a rollback must be made the same way.
+ */
+static bool has_ipv6(const struct netstate *st, const struct ns_link *l)
+{
+	for (size_t i = 0; st && l && i < st->n_addrs; i++)
+		if (st->addrs[i].ifindex == l->ifindex && st->addrs[i].prefix.addr.family == AF_INET6)
+			return true;
+	return false;
 }
 
 static void set_mac(struct action *a, const struct ns_link *l, bool peer)
@@ -115,9 +152,11 @@ static void delete_link(struct builder *b, const char *ns, const struct ns_link 
 		snprintf(r.peer, sizeof(r.peer), "%s", l->peer_name);
 		snprintf(r.alias, sizeof(r.alias), "%s", b->alias); /* owned: ours */
 		r.mtu = l->mtu;
+		r.no_ipv6 = !has_ipv6(st, l);
 		set_mac(&r, l, false);
 		if (p) {
 			r.peer_mtu = p->mtu;
+			r.peer_no_ipv6 = !has_ipv6(pst, p);
 			set_mac(&r, p, true);
 		}
 		plan_add_restore(b, &d, &r);
@@ -128,9 +167,12 @@ static void delete_link(struct builder *b, const char *ns, const struct ns_link 
 		r = plan_act(ACT_BRIDGE_ADD, ns, l->name);
 		snprintf(r.alias, sizeof(r.alias), "%s", b->alias); /* owned: ours */
 		r.mtu = l->mtu;
+		r.no_ipv6 = !has_ipv6(st, l);
 		set_mac(&r, l, false);
 		plan_add_restore(b, &d, &r);
 		restore_link_config(b, &d, ns, st, l);
+		restore_sysctls(b, &d, ns, l->name);
+		/* Its ports that stay are put back on it; plan_ports_settle drops the others. */
 		for (size_t i = 0; i < st->n_links; i++) {
 			if (st->links[i].master != l->ifindex)
 				continue;
@@ -138,6 +180,8 @@ static void delete_link(struct builder *b, const char *ns, const struct ns_link 
 			snprintf(r.master, sizeof(r.master), "%s", l->name);
 			plan_add_restore(b, &d, &r);
 		}
+		plan_emit(b, PH_DEL_MASTER, &d);
+		return;
 	}
 	plan_emit(b, PH_DEL, &d);
 }
@@ -275,6 +319,16 @@ static int plan_bridges(struct builder *b)
 			a.no_ipv6 = !wants_ipv6(br->addrs, br->n_addrs);
 			snprintf(a.alias, sizeof(a.alias), "%s", b->alias);
 			plan_emit(b, PH_CREATE, &a);
+			/*
+			 * The kernel takes a bridge's MTU from creation as a default:
+			 * the first port to join replaces it. Set again once the ports
+			 * are on it, it is the user's and stays.
+			 */
+			if (br->mtu) {
+				a = plan_act(ACT_LINK_MTU, "", br->name);
+				a.mtu = br->mtu;
+				plan_emit(b, PH_ADDR, &a);
+			}
 		}
 		converge_link(b, "", br->name, l, br->mtu, NULL, NULL);
 		converge_addrs(b, "", br->name, l, br->addrs, br->n_addrs);
@@ -420,6 +474,25 @@ static void plan_routes(struct builder *b, const struct topology_ns *ns)
 	const struct netstate *st = plan_place(b, ns->name);
 	struct action a;
 
+	/* Deletions first: a route of the same destination is added only once the old is gone. */
+	for (size_t k = 0; st && k < st->n_routes; k++) {
+		const struct ns_route *h = &st->routes[k];
+		const struct ns_link *dev = netstate_link_by_index(st, h->oif);
+		bool wanted = false;
+
+		if (h->protocol != OWNER_RTPROT || h->table != RT_TABLE_MAIN || !dev ||
+		    plan_is_deleted(b, ns->name, dev->name))
+			continue;
+		for (size_t i = 0; i < ns->n_routes && !wanted; i++)
+			wanted = route_matches(st, h, &ns->routes[i]);
+		if (wanted)
+			continue;
+		a = plan_act(ACT_ROUTE_DEL, ns->name, NULL);
+		a.route.dst = h->dst;
+		a.route.gateway = h->gateway;
+		snprintf(a.route.dev, sizeof(a.route.dev), "%s", dev->name);
+		plan_emit(b, PH_ROUTE, &a);
+	}
 	for (size_t i = 0; i < ns->n_routes; i++) {
 		const struct topology_route *w = &ns->routes[i];
 		bool have = false;
@@ -439,24 +512,6 @@ static void plan_routes(struct builder *b, const struct topology_ns *ns)
 		if (w->has_via)
 			a.route.gateway = w->via;
 		snprintf(a.route.dev, sizeof(a.route.dev), "%s", w->dev);
-		plan_emit(b, PH_ROUTE, &a);
-	}
-	for (size_t k = 0; st && k < st->n_routes; k++) {
-		const struct ns_route *h = &st->routes[k];
-		const struct ns_link *dev = netstate_link_by_index(st, h->oif);
-		bool wanted = false;
-
-		if (h->protocol != OWNER_RTPROT || h->table != RT_TABLE_MAIN || !dev ||
-		    plan_is_deleted(b, ns->name, dev->name))
-			continue;
-		for (size_t i = 0; i < ns->n_routes && !wanted; i++)
-			wanted = route_matches(st, h, &ns->routes[i]);
-		if (wanted)
-			continue;
-		a = plan_act(ACT_ROUTE_DEL, ns->name, NULL);
-		a.route.dst = h->dst;
-		a.route.gateway = h->gateway;
-		snprintf(a.route.dev, sizeof(a.route.dev), "%s", dev->name);
 		plan_emit(b, PH_ROUTE, &a);
 	}
 }
@@ -582,6 +637,33 @@ static int plan_unwanted_links(struct builder *b)
 	return 0;
 }
 
+/*
+ * A deleted bridge's restore list puts its ports back on it, but a port this
+ * plan deletes too comes back by its own restore, after the bridge (ports are
+ * deleted first, so rolled back last) and attached by it: dropped here, once
+ * every deletion is known, or the rollback would fail attaching a port that
+ * is not there yet.
+ */
+static void plan_ports_settle(struct builder *b)
+{
+	for (size_t i = 0; i < b->n[PH_DEL_MASTER]; i++) {
+		struct action *d = &b->ph[PH_DEL_MASTER][i];
+		size_t n = 0;
+
+		for (size_t k = 0; k < d->n_restore; k++) {
+			struct action *r = &d->restore[k];
+
+			if (r->type == ACT_LINK_MASTER && strcmp(r->name, d->name) != 0 &&
+			    plan_is_deleted(b, r->ns, r->name)) {
+				action_clear(r);
+				continue;
+			}
+			d->restore[n++] = *r;
+		}
+		d->n_restore = n;
+	}
+}
+
 int plan_links(struct builder *b)
 {
 	int r;
@@ -599,5 +681,6 @@ int plan_links(struct builder *b)
 	}
 	for (size_t i = 0; r >= 0 && i < b->want->n_namespaces; i++)
 		plan_routes(b, &b->want->namespaces[i]);
+	plan_ports_settle(b);
 	return r;
 }
