@@ -194,6 +194,11 @@ struct nsnet_status;
 int nsnet_status(struct nsnet_ctx *c, const char *name, const struct nsnet_topology *t,
 		 struct nsnet_status **ret, struct nsnet_error *err);
 void nsnet_status_free(struct nsnet_status *s);
+/* The status of every topology nsnet finds (nsnet_topologies), each against its recorded file. */
+int nsnet_status_all(struct nsnet_ctx *c, struct nsnet_status ***ret, size_t *ret_n,
+		     struct nsnet_error *err);
+/* Frees what nsnet_status_all returned. */
+void nsnet_status_list_free(struct nsnet_status **v, size_t n);
 const char *nsnet_status_name(const struct nsnet_status *s);
 const char *nsnet_status_file(const struct nsnet_status *s); /* NULL: unknown */
 /* Whether a file could be read, so that drift means something. */

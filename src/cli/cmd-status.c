@@ -47,38 +47,19 @@ static int collect(struct nsnet_ctx *c, const char *arg, struct nsnet_status ***
 {
 	_cleanup_topology_ struct nsnet_topology *t = NULL;
 	struct nsnet_status **v;
-	char **names = NULL, name[80];
-	size_t n = 0;
-	int r = 0;
 
-	if (arg) {
-		/* A FILE is compared as it is now; a NAME with the file recorded for it. */
-		if (cli_is_file(arg) && nsnet_topology_load_file(arg, &t, err) < 0)
-			return -1;
-		snprintf(name, sizeof(name), "%s", t ? nsnet_topology_name(t) : arg);
-		v = calloc(1, sizeof(*v));
-		if (!v || nsnet_status(c, name, t, &v[0], err) < 0) {
-			free(v);
-			return -1;
-		}
-		*ret = v;
-		*ret_n = 1;
-		return 0;
-	}
-	if (nsnet_topologies(c, &names, &n, err) < 0)
+	if (!arg)
+		return nsnet_status_all(c, ret, ret_n, err);
+	/* A FILE is compared as it is now; a NAME with the file recorded for it. */
+	if (cli_is_file(arg) && nsnet_topology_load_file(arg, &t, err) < 0)
 		return -1;
-	v = calloc(n + 1, sizeof(*v));
-	for (size_t i = 0; v && i < n && r >= 0; i++)
-		r = nsnet_status(c, names[i], NULL, &v[i], err);
-	nsnet_names_free(names, n);
-	if (!v || r < 0) {
-		for (size_t i = 0; v && i < n; i++)
-			nsnet_status_free(v[i]);
+	v = calloc(1, sizeof(*v));
+	if (!v || nsnet_status(c, t ? nsnet_topology_name(t) : arg, t, &v[0], err) < 0) {
 		free(v);
 		return -1;
 	}
 	*ret = v;
-	*ret_n = n;
+	*ret_n = 1;
 	return 0;
 }
 
@@ -120,8 +101,6 @@ int cmd_status(const struct command *cmd, int argc, char **argv)
 		for (size_t i = 0; i < n; i++)
 			one_print(all[i]);
 	}
-	for (size_t i = 0; i < n; i++)
-		nsnet_status_free(all[i]);
-	free(all);
+	nsnet_status_list_free(all, n);
 	return r >= 0 ? r : drift ? EXIT_FAIL : EXIT_OK;
 }

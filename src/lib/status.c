@@ -119,6 +119,39 @@ int nsnet_status(struct nsnet_ctx *c, const char *name, const struct nsnet_topol
 	return 0;
 }
 
+int nsnet_status_all(struct nsnet_ctx *c, struct nsnet_status ***ret, size_t *ret_n,
+		     struct nsnet_error *err)
+{
+	struct nsnet_status **v;
+	struct error e = {0};
+	char **names = NULL;
+	size_t n = 0;
+	int r = 0;
+
+	if (engine_topologies(&c->e, &names, &n, &e) < 0)
+		return lib_error(err, &e);
+	v = calloc(n + 1, sizeof(*v));
+	for (size_t i = 0; v && i < n && r >= 0; i++)
+		r = nsnet_status(c, names[i], NULL, &v[i], err);
+	engine_names_free(names, n);
+	if (!v)
+		return lib_oom(err);
+	if (r < 0) {
+		nsnet_status_list_free(v, n);
+		return r;
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+void nsnet_status_list_free(struct nsnet_status **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		nsnet_status_free(v[i]);
+	free(v);
+}
+
 void nsnet_status_free(struct nsnet_status *s)
 {
 	if (!s)
