@@ -75,9 +75,13 @@ int plan_fw_detail(struct plan *p, const struct topology *want, char **have, siz
 		free(h);
 		return error_set(err, -ENOMEM, "out of memory");
 	}
-	memcpy(h, have, n_have * sizeof(*h));
-	qsort(w.v, w.n, sizeof(*w.v), cmp);
-	qsort(h, n_have, sizeof(*h), cmp);
+	/* (No memcpy or qsort of empty arrays: their pointers may be NULL.) */
+	if (n_have) {
+		memcpy(h, have, n_have * sizeof(*h));
+		qsort(h, n_have, sizeof(*h), cmp);
+	}
+	if (w.n)
+		qsort(w.v, w.n, sizeof(*w.v), cmp);
 	while (i < w.n || k < n_have) {
 		int d = i == w.n ? 1 : k == n_have ? -1 : strcmp(w.v[i], h[k]);
 		char sign = d < 0 ? '+' : '-';
