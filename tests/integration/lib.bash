@@ -221,6 +221,13 @@ snapshot() {
 			read -r v <"/proc/sys/$f" || v=ERROR
 			echo "sysctl $f=$v"
 		done
+		# IPv6 forwarding and RAs of every host interface (an uplink's are the
+		# host's: down gives back what it changed).
+		for f in /proc/sys/net/ipv6/conf/*/force_forwarding /proc/sys/net/ipv6/conf/*/accept_ra; do
+			[[ -e $f ]] || continue
+			read -r v <"$f" 2>/dev/null || continue # its link went meanwhile
+			echo "sysctl ${f#/proc/sys/}=$v"
+		done
 		# Directory entries: name, type (f, d, l...) and symlink target.
 		find /run/netns -mindepth 1 -maxdepth 1 -printf 'run-netns %f %y %l\n' 2>&1
 		find /run/nsnet -mindepth 1 -printf 'run-nsnet %P %y %l\n' 2>&1
@@ -314,16 +321,20 @@ teardown() { common_teardown; }
 
 # --- the tutorial's outside LAN ----------------------------------------------
 # lan_up [--default-route]: a namespace `lan` behind a veth eth0 on the host,
-# made with iproute2 (the tests' scenery, never nsnet):
-#     host: eth0 192.168.1.2/24  <-- veth -->  lan: eth0 192.168.1.3/24
-# With --default-route the host routes everything else through the LAN, as a
-# host behind a router does (NAT needs somewhere to go).
+# made with iproute2 (the tests' scenery, never nsnet), in both families:
+#     host: eth0 192.168.1.2/24      <-- veth -->  lan: eth0 192.168.1.3/24
+#               2001:db8:1::2/64                             2001:db8:1::3/64
+# (IPv6 without DAD, usable at once). With --default-route the host routes
+# everything else of IPv4 through the LAN, as a host behind a router does
+# (NAT needs somewhere to go).
 lan_up() {
 	ip netns add lan
 	ip link add eth0 type veth peer name eth0 netns lan
 	ip addr add 192.168.1.2/24 dev eth0
+	ip addr add 2001:db8:1::2/64 dev eth0 nodad
 	ip link set eth0 up
 	ip -n lan addr add 192.168.1.3/24 dev eth0
+	ip -n lan addr add 2001:db8:1::3/64 dev eth0 nodad
 	ip -n lan link set eth0 up
 	ip -n lan link set lo up
 	if [[ ${1:-} == --default-route ]]; then

@@ -23,20 +23,11 @@
 #include "core/plan.h"
 #include "core/topology.h"
 #include "slurp.h"
+#include "topo-file.h"
 
 static struct topology *load(const char *path)
 {
-	struct topology *t = NULL;
-	struct error err = {0};
-	size_t n;
-	char *buf = slurp(path, &n);
-
-	if (!buf)
-		fail_msg("cannot read %s", path);
-	if (topology_parse(path, buf, n, &t, &err) < 0)
-		fail_msg("%s", err.msg);
-	free(buf);
-	return t;
+	return topo_file_load(path);
 }
 
 /* text against the golden file path; NSNET_GOLDEN_UPDATE=1 writes it instead. */
