@@ -195,3 +195,10 @@ const struct topology_ns *topology_ns_with_addr(const struct topology *t, const 
 					return &t->namespaces[s];
 	return NULL;
 }
+
+const struct inet_addr *topology_forward_to(const struct topology_forward *f, int family)
+{
+	if (f->to.family == family)
+		return &f->to;
+	return f->to6.family == family ? &f->to6 : NULL;
+}

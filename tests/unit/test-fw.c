@@ -71,11 +71,12 @@ static void golden_script(const char *yaml, const char *name)
 
 static void test_golden(void **state)
 {
-	static const char *const names[] = {"localhost", "two-bridges", "bridge-only"};
+	static const char *const names[] = {"localhost", "two-bridges", "bridge-only", "dual"};
 	char yaml[512];
 
 	(void)state;
 	golden_script(EXAMPLES_DIR "/tutorial.yaml", "tutorial");
+	golden_script(EXAMPLES_DIR "/tutorial-dual.yaml", "tutorial-dual");
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		snprintf(yaml, sizeof(yaml), "%s/%s.yaml", GOLDEN_FW_DIR, names[i]);
 		golden_script(yaml, names[i]);
