@@ -441,6 +441,20 @@ struct check_probe *check_list_add(struct check_list *l, const char *from, const
 	return probe_add(&b, CHECK_FILE, from, target, to);
 }
 
+struct check_probe *check_list_add_forwarding(struct check_list *l, const char *ifname,
+					      const char *key, struct error *err)
+{
+	struct builder b = {.l = l, .err = err};
+	struct inet_addr none = {0};
+	struct check_probe *p = probe_add(&b, CHECK_FORWARDING, "", ifname, &none);
+
+	if (!p)
+		return NULL;
+	p->proto = CHECK_SYSCTL;
+	snprintf(p->key, sizeof(p->key), "%s", key);
+	return p;
+}
+
 void check_list_clear(struct check_list *l)
 {
 	free(l->v);
@@ -461,13 +475,14 @@ const char *check_kind_name(enum check_kind k)
 	static const char *const names[] = {
 		[CHECK_GATEWAY] = "gateway", [CHECK_PEER] = "peer",	      [CHECK_ROUTED] = "routed",
 		[CHECK_ISOLATION] = "isolation", [CHECK_FORWARD] = "forward", [CHECK_FILE] = "file",
+		[CHECK_FORWARDING] = "forwarding",
 	};
 	return names[k];
 }
 
 const char *check_proto_name(enum check_proto p)
 {
-	return p == CHECK_TCP ? "tcp" : p == CHECK_UDP ? "udp" : "icmp";
+	return p == CHECK_TCP ? "tcp" : p == CHECK_UDP ? "udp" : p == CHECK_SYSCTL ? "sysctl" : "icmp";
 }
 
 const char *check_result_name(enum check_result r)
@@ -485,6 +500,20 @@ void check_probe_describe(const struct check_probe *p, char *buf, size_t len)
 {
 	char to[INET_STR_MAX], listen[INET_STR_MAX];
 
+	if (p->kind == CHECK_FORWARDING) {
+		char key[sizeof(p->key)];
+
+		snprintf(key, sizeof(key), "%s", p->key);
+		for (char *c = key; *c && !strchr(p->target, '.'); c++)
+			if (*c == '/')
+				*c = '.';
+		if (strcmp(p->target, "all") == 0)
+			snprintf(buf, len, "host forwards IPv6 (%s = 1)", key);
+		else
+			snprintf(buf, len, "host forwards IPv6 arriving on '%s' (%s = 1)", p->target,
+				 key);
+		return;
+	}
 	inet_addr_format(&p->to, to, sizeof(to));
 	if (p->kind == CHECK_FORWARD) {
 		inet_addr_format(&p->listen_addr, listen, sizeof(listen));

@@ -371,6 +371,30 @@ static void plan_forward6(struct builder *b)
 		plan_forward6_off(b);
 }
 
+void plan_sysctl_forwarding6(const struct topology *want, const struct world *have,
+			     void (*fn)(const char *ifname, const char *key, void *data), void *data)
+{
+	const struct netstate *host = have->host;
+	char key[WORLD_SYSCTL_KEY_MAX];
+
+	if (!topology_routes6(want) || world_sysctl_get(have, "", KEY_DEFAULT_ACCEPT_RA) < 0)
+		return;
+	if (world_sysctl_get(have, "", KEY_ALL_FORCE_FORWARDING) < 0) {
+		fn("all", KEY_IP6_FORWARD, data);
+		return;
+	}
+	for (size_t i = 0; i < want->n_bridges; i++)
+		if (bridge_routes6(&want->bridges[i])) {
+			key6(want->bridges[i].name, FF, key, sizeof(key));
+			fn(want->bridges[i].name, key, data);
+		}
+	for (size_t i = 0; host && i < host->n_links; i++)
+		if (uplink6(host, &host->links[i])) {
+			key6(host->links[i].name, FF, key, sizeof(key));
+			fn(host->links[i].name, key, data);
+		}
+}
+
 void plan_sysctl_restore_link(struct builder *b, struct action *owner, const char *ns,
 			      const struct ns_link *l)
 {

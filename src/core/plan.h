@@ -103,6 +103,16 @@ struct plan {
 void plan_sysctl_keys(const char *topo, const struct topology *want, const struct netstate *host,
 		      void (*fn)(const char *ns, const char *key, void *data), void *data);
 
+/*
+ * The settings by which the host forwards the IPv6 of want (plan-sysctl.c):
+ * fn(ifname, key) for each bridge with IPv6 and each uplink (their
+ * force_forwarding), or ("all", net/ipv6/conf/all/forwarding) on a kernel
+ * without force_forwarding. Nothing for a topology without IPv6 bridges.
+ * have: as observed for want (plan_sysctl_keys read).
+ */
+void plan_sysctl_forwarding6(const struct topology *want, const struct world *have,
+			     void (*fn)(const char *ifname, const char *key, void *data), void *data);
+
 /* want NULL: the plan of `down` (remove everything the topology owns). */
 int plan_build(const char *topo, const struct topology *want, const struct world *have,
 	       struct plan **ret, struct error *err);

@@ -204,6 +204,38 @@ static void test_isolation6(void **state)
 		      "isolation red a fd01::2 blocked\n");
 }
 
+/* A forwarding item: a setting of the host, read, with no address or port. */
+static void test_forwarding_item(void **state)
+{
+	struct check_list l = {0};
+	struct error err = {0};
+	struct check_probe *p;
+	char line[256];
+
+	(void)state;
+	p = check_list_add_forwarding(&l, "eth0", "net/ipv6/conf/eth0/force_forwarding", &err);
+	assert_non_null(p);
+	assert_int_equal(p->kind, CHECK_FORWARDING);
+	assert_string_equal(check_kind_name(p->kind), "forwarding");
+	assert_string_equal(check_proto_name(p->proto), "sysctl");
+	assert_int_equal(p->port, 0);
+	check_probe_describe(p, line, sizeof(line));
+	assert_string_equal(line, "host forwards IPv6 arriving on 'eth0' "
+				  "(net.ipv6.conf.eth0.force_forwarding = 1)");
+	p = check_list_add_forwarding(&l, "v.net", "net/ipv6/conf/v.net/force_forwarding", &err);
+	check_probe_describe(p, line, sizeof(line));
+	assert_string_equal(line, "host forwards IPv6 arriving on 'v.net' "
+				  "(net/ipv6/conf/v.net/force_forwarding = 1)");
+	p = check_list_add_forwarding(&l, "all", "net/ipv6/conf/all/forwarding", &err);
+	check_probe_describe(p, line, sizeof(line));
+	assert_string_equal(line, "host forwards IPv6 (net.ipv6.conf.all.forwarding = 1)");
+	p->result = CHECK_UNREACHABLE;
+	assert_false(check_probe_ok(p));
+	p->result = CHECK_REACHED;
+	assert_true(check_probe_ok(p));
+	check_list_clear(&l);
+}
+
 /* Routed through the host between two IPv6 bridges, as for IPv4. */
 static void test_routed6(void **state)
 {
@@ -313,7 +345,7 @@ int main(void)
 		cmocka_unit_test(test_ring),
 		cmocka_unit_test(test_verdicts),
 		cmocka_unit_test(test_dual_stack),	  cmocka_unit_test(test_isolation6),
-		cmocka_unit_test(test_routed6),
+		cmocka_unit_test(test_routed6),	  cmocka_unit_test(test_forwarding_item),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -457,6 +457,38 @@ static void test_keys(void **state)
 	topology_free(v4);
 }
 
+static void need_seen(const char *ifname, const char *key, void *data)
+{
+	key_seen(ifname, key, data);
+}
+
+/* What check reads to see the host still forwards IPv6 (an uplink cannot be pinged from inside). */
+static void test_forwarding_needs(void **state)
+{
+	struct topology *t = load(DUAL), *v4 = load(V4);
+	struct world *w = world_host(false);
+	struct keys k = {0};
+
+	(void)state;
+	add_uplink(w);
+	plan_sysctl_forwarding6(t, w, need_seen, &k);
+	assert_int_equal(k.n, 2);
+	assert_string_equal(k.v[0], "v-net-0:" FF_BR);
+	assert_string_equal(k.v[1], "eth0:" FF_ETH0);
+	memset(&k, 0, sizeof(k));
+	plan_sysctl_forwarding6(v4, w, need_seen, &k);
+	assert_int_equal(k.n, 0);
+	world_free(w);
+	w = world_host(true);
+	add_uplink(w);
+	plan_sysctl_forwarding6(t, w, need_seen, &k);
+	assert_int_equal(k.n, 1);
+	assert_string_equal(k.v[0], "all:" ALL_FORWARDING);
+	world_free(w);
+	topology_free(t);
+	topology_free(v4);
+}
+
 /* A bridge an up deletes (the file no longer has it) comes back with its settings. */
 static void test_restore_link(void **state)
 {
@@ -527,7 +559,7 @@ int main(void)
 		cmocka_unit_test(test_ra_refused),	     cmocka_unit_test(test_ra_kept),
 		cmocka_unit_test(test_forwarding_on),	     cmocka_unit_test(test_forwarding_off),
 		cmocka_unit_test(test_forwarding_old_kernel), cmocka_unit_test(test_keys),
-		cmocka_unit_test(test_restore_link),	     cmocka_unit_test(test_world_index),
+		cmocka_unit_test(test_restore_link),	     cmocka_unit_test(test_forwarding_needs),	     cmocka_unit_test(test_world_index),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
