@@ -134,6 +134,7 @@ static bool others_route6(const char *topo, const struct netstate *host)
 }
 
 static bool owns_bridge(const char *topo, const struct netstate *host);
+static bool is_owned_bridge(const char *topo, const struct ns_link *l);
 
 /* Whether the host's uplinks matter to this plan: IPv6 wanted, or perhaps to give back. */
 static bool uplinks_matter(const char *topo, const struct topology *want,
@@ -179,6 +180,7 @@ static void keys6(const char *topo, const struct topology *want, const struct ne
 {
 	struct keys_fn k = {fn, data};
 	char key[WORLD_SYSCTL_KEY_MAX];
+	bool uplinks = uplinks_matter(topo, want, host); /* once: a host may have 1000 links */
 
 	fn("", KEY_DEFAULT_ACCEPT_RA, data);
 	fn("", KEY_ALL_FORCE_FORWARDING, data);
@@ -192,8 +194,7 @@ static void keys6(const char *topo, const struct topology *want, const struct ne
 	for (size_t i = 0; host && i < host->n_links; i++) {
 		const struct ns_link *l = &host->links[i];
 
-		if (!(strcmp(l->kind, "bridge") == 0 && owner_alias_is(l->alias, topo)) &&
-		    !(foreign_link(l) && uplinks_matter(topo, want, host)))
+		if (!is_owned_bridge(topo, l) && !(uplinks && foreign_link(l)))
 			continue;
 		key6(l->name, FF, key, sizeof(key));
 		fn("", key, data);
