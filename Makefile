@@ -5,7 +5,8 @@
 #   make test       the same with test dependencies, then every suite: unit (cmocka),
 #                   integration (bats through prove, in a private sandbox), both again
 #                   under ASan+UBSan, integration under valgrind; last line: N passed, N failed
-#   make demo       build, then run `nsnet demo`: the tutorial live in a sandbox nsnet makes
+#   make demo       build, then run `nsnet demo $(DEMO_ARGS)` (DEMO_ARGS=--dual-stack: the
+#                   tutorial in IPv4 and IPv6): the tutorial live in a sandbox nsnet makes
 #                   for itself (root; the machine's network is not touched)
 #   make test-long  200 random SIGKILLs during up/down and repeated concurrency runs, and
 #                   the whole integration suite under valgrind and under ASan+UBSan
@@ -97,7 +98,7 @@ fuzz: fuzz-build
 		-artifact_prefix=$(CURDIR)/tests/fuzz/regressions/ $(FUZZ_BUILD)/corpus
 
 demo: build
-	@$(BUILD)/nsnet demo
+	@$(BUILD)/nsnet demo $(DEMO_ARGS)
 
 # The bench's C programs are not part of nsnet: plain cc, outside meson.
 $(BUILD)/bench/floor: bench/floor.c

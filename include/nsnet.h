@@ -386,6 +386,13 @@ int nsnet_sandbox_enter(struct nsnet_error *err);
  */
 int nsnet_sandbox_lan_add(struct nsnet_ctx *c, const char *ns, const char *host_cidr,
 			  const char *lan_cidr, struct nsnet_error *err);
+/*
+ * One more address on each end of that LAN (IPv6 beside IPv4, say):
+ * host_cidr on the host's eth0, lan_cidr on ns's eth0; IPv6 ones without
+ * duplicate address detection, usable at once.
+ */
+int nsnet_sandbox_lan_add_address(struct nsnet_ctx *c, const char *ns, const char *host_cidr,
+				  const char *lan_cidr, struct nsnet_error *err);
 void nsnet_sandbox_lan_del(struct nsnet_ctx *c, const char *ns);
 
 /* ---- misc -------------------------------------------------------------- */

@@ -121,8 +121,8 @@ static bool matrix_print(const struct out *o, const struct nsnet_check *k)
 
 static void lines_print(const struct out *o, const struct nsnet_check *k, bool matrix_shown)
 {
-	static const char *const kinds[] = {"gateway", "peer",	  "routed",
-					    "isolation", "forward", "file"};
+	static const char *const kinds[] = {"gateway", "peer",	  "routed",    "isolation",
+					    "forward", "file", "forwarding"};
 	size_t n = nsnet_check_count(k);
 	char v[64];
 
@@ -190,8 +190,11 @@ int cli_check_print(const struct nsnet_check *k, const char *name, bool json)
 
 		if (p->ok)
 			continue;
-		printf("%sFAIL%s %s: %s after %.0f ms%s%s\n", o.bad, o.off, p->line, p->result, p->ms,
-		       p->note[0] ? "; " : "", p->note);
+		if (strcmp(p->protocol, "sysctl") == 0) /* a setting read: no wait, no answer */
+			printf("%sFAIL%s %s: %s\n", o.bad, o.off, p->line, p->note);
+		else
+			printf("%sFAIL%s %s: %s after %.0f ms%s%s\n", o.bad, o.off, p->line,
+			       p->result, p->ms, p->note[0] ? "; " : "", p->note);
 	}
 	if (failed)
 		printf("%s%zu of %zu probes failed%s\n", o.bad, failed, n, o.off);

@@ -37,6 +37,7 @@ enum step_extra {
 	EXTRA_HOST,	   /* the host reaches the namespaces through its bridge address */
 	EXTRA_NAT_SEEN,	   /* the LAN sees the host's address */
 	EXTRA_FORWARD,	   /* the LAN reaches blue's server through the host's port 80 */
+	EXTRA_DUAL,	   /* NAT66 seen by the LAN, the forward over IPv6 */
 };
 
 struct step {
@@ -140,6 +141,45 @@ static const struct step steps[] = {
 			    "  - {from: red, to: 192.168.1.3}\n"),
 		EXTRA_FORWARD,
 	},
+};
+
+/* examples/tutorial-dual.yaml without its comments (demo.bats compares the two). */
+#define DUAL_YAML                                                                                  \
+	"name: tutorial\n"                                                                          \
+	"bridges:\n"                                                                                \
+	"  v-net-0: {addresses: [192.168.15.5/24, \"fd00:15::5/64\"], nat: true}\n"                 \
+	"namespaces:\n"                                                                             \
+	"  red:\n"                                                                                  \
+	"    interfaces:\n"                                                                         \
+	"      veth-red: {bridge: v-net-0, host-end: veth-red-br, addresses: [192.168.15.1/24, "    \
+	"\"fd00:15::1/64\"]}\n"                                                                     \
+	"    routes: [{to: default, via: 192.168.15.5}, {to: \"::/0\", via: \"fd00:15::5\"}]\n"      \
+	"  blue:\n"                                                                                 \
+	"    interfaces:\n"                                                                         \
+	"      veth-blue: {bridge: v-net-0, host-end: veth-blue-br, addresses: [192.168.15.2/24, "  \
+	"\"fd00:15::2/64\"]}\n"                                                                     \
+	"    routes: [{to: default, via: 192.168.15.5}, {to: \"::/0\", via: \"fd00:15::5\"}]\n"      \
+	"forwards:\n"                                                                               \
+	"  - {port: 80, to: blue:80}      # both families: blue's IPv4 and IPv6 address\n"
+
+/* `nsnet demo --dual-stack`: the tutorial's finished network in both families, in one step. */
+static const struct step dual_step = {
+	"both families: the tutorial's network in IPv4 and IPv6",
+	"Every address gets an IPv6 twin (a ULA prefix). The host forwards IPv6 only where it\n"
+	"must: force_forwarding on v-net-0 and on its uplink eth0, never all.forwarding, which\n"
+	"would cost the host the default route it learnt from router advertisements. NAT66\n"
+	"masquerades the ULA prefix; 'to: blue:80' forwards to blue in either family.",
+	"ip -6 addr add fd00:15::5/64 dev v-net-0\n"
+	"ip -n red -6 addr add fd00:15::1/64 dev veth-red\n"
+	"ip -n blue -6 addr add fd00:15::2/64 dev veth-blue\n"
+	"ip -n red -6 route add default via fd00:15::5\n"
+	"ip -n blue -6 route add default via fd00:15::5\n"
+	"sysctl -w net.ipv6.conf.v-net-0.force_forwarding=1 "
+	"net.ipv6.conf.eth0.force_forwarding=1\n"
+	"ip6tables -t nat -A POSTROUTING -s fd00:15::/64 -j MASQUERADE\n"
+	"ip6tables -t nat -A PREROUTING -p tcp --dport 80 -j DNAT --to-destination [fd00:15::2]:80",
+	DUAL_YAML,
+	EXTRA_DUAL,
 };
 
 static void verdict(struct demo *d, bool ok, const char *fmt, ...)
@@ -261,7 +301,8 @@ static void tcp_seen(struct demo *d, const char *what, const char *from, const c
 	struct nsnet_error err = {0};
 	char seen[64];
 
-	if (nsnet_tcp_seen(d->c, from, to, port, at_ns, at, port, PROBE_TIMEOUT_MS, seen,
+	/* Twice the probes' wait: a first IPv6 neighbour discovery may need its retry. */
+	if (nsnet_tcp_seen(d->c, from, to, port, at_ns, at, port, 2 * PROBE_TIMEOUT_MS, seen,
 			   sizeof(seen), &err) < 0) {
 		verdict(d, false, "%s: %s", what, err.msg);
 		return;
@@ -299,6 +340,12 @@ static void extra(struct demo *d, enum step_extra x)
 	case EXTRA_FORWARD:
 		tcp_seen(d, "lan -> host 192.168.1.2:80", LAN_NS, "192.168.1.2", 80, "blue",
 			 "192.168.15.2", "192.168.1.3");
+		return;
+	case EXTRA_DUAL:
+		tcp_seen(d, "blue -> lan [2001:db8:1::3]:8080 (NAT66)", "blue", "2001:db8:1::3",
+			 8080, LAN_NS, "2001:db8:1::3", "2001:db8:1::2");
+		tcp_seen(d, "lan -> host [2001:db8:1::2]:80 (the forward over IPv6)", LAN_NS,
+			 "2001:db8:1::2", 80, "blue", "fd00:15::2", "2001:db8:1::3");
 		return;
 	}
 }
@@ -338,11 +385,10 @@ static int step_run(struct demo *d, size_t n, const struct step *st)
 	return 0;
 }
 
-/* The `check` of the finished network, as `nsnet check` prints it. */
-static void final_check(struct demo *d)
+/* The `check` of the finished network (last), as `nsnet check` prints it. */
+static void final_check(struct demo *d, const struct step *last)
 {
 	_cleanup_topology_ struct nsnet_topology *t = NULL;
-	const struct step *last = &steps[ARRAY_SIZE(steps) - 1];
 	struct nsnet_check *k = NULL;
 	struct nsnet_error err = {0};
 
@@ -400,10 +446,12 @@ int cmd_demo(const struct command *cmd, int argc, char **argv)
 	struct nsnet_error err = {0};
 	struct demo d = {0};
 	struct cli_args a;
+	bool dual;
 	int r;
 
 	if ((r = cli_parse(cmd, argc, argv, &a)) >= 0)
 		return r;
+	dual = cli_flag(cmd, &a, "dual-stack");
 	if (a.n)
 		return cli_usage(cmd, "unexpected argument '%s'", argv[a.first]);
 	/* Before anything else touches the system: from here on, nothing is the machine's. */
@@ -422,16 +470,23 @@ int cmd_demo(const struct command *cmd, int argc, char **argv)
 	}
 	printf("%snsnet demo%s: the tutorial's network, built live in a private sandbox (new\n"
 	       "network and mount namespaces of this process; this machine's network, /run and\n"
-	       "/etc are not touched). Outside LAN: namespace 'lan' 192.168.1.3 behind the\n"
-	       "host's eth0 192.168.1.2, which is also the host's default route.\n",
-	       d.bold, d.off);
-	if (nsnet_sandbox_lan_add(c, LAN_NS, "192.168.1.2/24", "192.168.1.3/24", &err) < 0)
+	       "/etc are not touched). Outside LAN: namespace 'lan' 192.168.1.3%s behind the\n"
+	       "host's eth0 192.168.1.2%s, which is also the host's default route.\n",
+	       d.bold, d.off, dual ? " 2001:db8:1::3" : "", dual ? " 2001:db8:1::2" : "");
+	if (nsnet_sandbox_lan_add(c, LAN_NS, "192.168.1.2/24", "192.168.1.3/24", &err) < 0 ||
+	    (dual && nsnet_sandbox_lan_add_address(c, LAN_NS, "2001:db8:1::2/64",
+						   "2001:db8:1::3/64", &err) < 0))
 		return cli_fail(&err);
-	for (size_t i = 0; i < ARRAY_SIZE(steps); i++)
-		if (step_run(&d, i + 1, &steps[i]) < 0)
-			break;
-	if (!d.failed)
-		final_check(&d);
+	if (dual) {
+		if (step_run(&d, 1, &dual_step) >= 0 && !d.failed)
+			final_check(&d, &dual_step);
+	} else {
+		for (size_t i = 0; i < ARRAY_SIZE(steps); i++)
+			if (step_run(&d, i + 1, &steps[i]) < 0)
+				break;
+		if (!d.failed)
+			final_check(&d, &steps[ARRAY_SIZE(steps) - 1]);
+	}
 	teardown(&d);
 	printf("\n%s%s: %u checks passed, %u failed%s\n", d.failed ? d.bad : d.ok,
 	       d.failed ? "demo FAILED" : "demo passed", d.passed, d.failed, d.off);

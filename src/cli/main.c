@@ -32,8 +32,10 @@ static const struct command commands[] = {
 	 "probe the network for real: a matrix of who reaches whom, isolation, forwards",
 	 {OPT_JSON, {"timeout", 't', "MS", "how long to wait for answers (default 1500)"}},
 	 .needs_root = true},
-	{"demo", cmd_demo, "", "the tutorial, live and verified, in a private sandbox nsnet makes "
-			       "for itself",
+	{"demo", cmd_demo, "[--dual-stack]",
+	 "the tutorial, live and verified, in a private sandbox nsnet makes for itself",
+	 {{"dual-stack", '6', NULL,
+	   "the tutorial in both families instead (examples/tutorial-dual.yaml)"}},
 	 .needs_root = true},
 	{"doctor", cmd_doctor, "[FILE|NAME] [--json]",
 	 "why traffic does not flow: each problem, why it matters, the fix (exit 1 if any)",

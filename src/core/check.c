@@ -247,61 +247,71 @@ static int add_ns_probes(struct builder *b, size_t s, const size_t *members)
 	return 0;
 }
 
-/* The first address of a namespace in family af (any family for 0), or NULL. */
+/*
+ * The first address of a namespace in family af, or NULL; for IPv6 one beyond
+ * link-local (which no other segment can reach: a probe of it proves nothing).
+ */
 static const struct inet_addr *first_addr(const struct topology_ns *ns, int af)
 {
 	for (size_t i = 0; i < ns->n_ifaces; i++)
 		for (size_t a = 0; a < ns->ifaces[i].n_addrs; a++) {
 			const struct inet_addr *x = &ns->ifaces[i].addrs[a].prefix.addr;
 
-			if (!af || x->family == af)
+			if (x->family == af &&
+			    (af == AF_INET || inet_addr_kind(x) != INET_KIND_LINK_LOCAL))
 				return x;
 		}
 	return NULL;
 }
 
+/*
+ * Isolation from topology o, in each family: one namespace of o stands for
+ * it, and every namespace of ours with an address of that family probes it
+ * and is probed by it.
+ */
 static int add_isolation(struct builder *b, const struct topology *o)
 {
-	const struct topology_ns *rep = NULL;
-	const struct inet_addr *rep_addr = NULL;
+	static const int families[] = {AF_INET, AF_INET6};
 	char name[sizeof(((struct check_probe *)0)->target)];
 
-	/* One namespace of the other topology stands for it, preferably with IPv4. */
-	for (size_t i = 0; i < o->n_namespaces && !rep_addr; i++)
-		if ((rep_addr = first_addr(&o->namespaces[i], AF_INET)))
-			rep = &o->namespaces[i];
-	for (size_t i = 0; i < o->n_namespaces && !rep_addr; i++)
-		if ((rep_addr = first_addr(&o->namespaces[i], 0)))
-			rep = &o->namespaces[i];
-	if (!rep)
-		return 0;
-	for (size_t s = 0; s < b->t->n_namespaces; s++) {
-		const struct topology_ns *ns = &b->t->namespaces[s];
-		const struct inet_addr *mine = first_addr(ns, rep_addr->family);
-		struct check_probe *p;
+	for (size_t f = 0; f < ARRAY_SIZE(families); f++) {
+		const struct topology_ns *rep = NULL;
+		const struct inet_addr *rep_addr = NULL;
 
-		if (!mine)
+		for (size_t i = 0; i < o->n_namespaces && !rep_addr; i++)
+			if ((rep_addr = first_addr(&o->namespaces[i], families[f])))
+				rep = &o->namespaces[i];
+		if (!rep)
 			continue;
 		snprintf(name, sizeof(name), "%s/%s", o->name, rep->name);
-		p = probe_add(b, CHECK_ISOLATION, ns->name, name, rep_addr);
-		if (!p)
-			return -ENOMEM;
-		p->expect_blocked = true;
-		p = probe_add(b, CHECK_ISOLATION, rep->name, ns->name, mine);
-		if (!p)
-			return -ENOMEM;
-		p->expect_blocked = true;
+		for (size_t s = 0; s < b->t->n_namespaces; s++) {
+			const struct topology_ns *ns = &b->t->namespaces[s];
+			const struct inet_addr *mine = first_addr(ns, families[f]);
+			struct check_probe *p;
+
+			if (!mine)
+				continue;
+			p = probe_add(b, CHECK_ISOLATION, ns->name, name, rep_addr);
+			if (!p)
+				return -ENOMEM;
+			p->expect_blocked = true;
+			p = probe_add(b, CHECK_ISOLATION, rep->name, ns->name, mine);
+			if (!p)
+				return -ENOMEM;
+			p->expect_blocked = true;
+		}
 	}
 	return 0;
 }
 
 /*
- * Where the host sends a forward's probe: the forward's own host address, or
- * an address of the bridge the target sits behind (any local address matches
- * the DNAT rule), or any bridge address of the family.
+ * Where the host sends a forward's probe to target to: the forward's own host
+ * address, or an address of the bridge the target sits behind (any local
+ * address matches the DNAT rule), or any bridge address of the family.
  */
 static const struct inet_addr *forward_host_addr(const struct topology *t,
-						 const struct topology_forward *f)
+						 const struct topology_forward *f,
+						 const struct inet_addr *to)
 {
 	const struct inet_addr *any = NULL;
 
@@ -311,9 +321,9 @@ static const struct inet_addr *forward_host_addr(const struct topology *t,
 		for (size_t a = 0; a < t->bridges[i].n_addrs; a++) {
 			const struct topology_addr *x = &t->bridges[i].addrs[a];
 
-			if (x->prefix.addr.family != f->to.family)
+			if (x->prefix.addr.family != to->family)
 				continue;
-			if (inet_prefix_contains(&x->prefix, &f->to))
+			if (inet_prefix_contains(&x->prefix, to))
 				return &x->prefix.addr;
 			if (!any)
 				any = &x->prefix.addr;
@@ -321,34 +331,47 @@ static const struct inet_addr *forward_host_addr(const struct topology *t,
 	return any;
 }
 
-static int add_forwards(struct builder *b)
+static int add_forward(struct builder *b, const struct topology_forward *f,
+		       const struct inet_addr *to)
 {
 	const struct topology *t = b->t;
+	const struct inet_addr *host = forward_host_addr(t, f, to);
+	const struct topology_ns *ns = topology_ns_with_addr(t, to);
+	struct inet_addr none = {0};
+	struct check_probe *p;
 
-	for (size_t i = 0; i < t->n_forwards; i++) {
-		const struct topology_forward *f = &t->forwards[i];
-		const struct inet_addr *host = forward_host_addr(t, f);
-		const struct topology_ns *ns = topology_ns_with_addr(t, &f->to);
-		struct inet_addr none = {0};
-		struct check_probe *p;
-
-		p = probe_add(b, CHECK_FORWARD, "", ns ? ns->name : "", host ? host : &none);
-		if (!p)
-			return -ENOMEM;
-		p->proto = f->proto == TOPOLOGY_PROTO_UDP ? CHECK_UDP : CHECK_TCP;
-		p->port = f->port_lo;
-		p->listen_addr = f->to;
-		p->listen_port = f->to_port_lo;
-		if (ns)
-			snprintf(p->listen_ns, sizeof(p->listen_ns), "%s", ns->name);
-		if (!host) {
-			p->result = CHECK_SKIPPED;
-			snprintf(p->note, sizeof(p->note), "no host address of this family to probe");
-		} else if (!ns) {
-			p->result = CHECK_SKIPPED;
-			snprintf(p->note, sizeof(p->note), "target is in no namespace");
-		}
+	p = probe_add(b, CHECK_FORWARD, "", ns ? ns->name : "", host ? host : &none);
+	if (!p)
+		return -ENOMEM;
+	p->proto = f->proto == TOPOLOGY_PROTO_UDP ? CHECK_UDP : CHECK_TCP;
+	p->port = f->port_lo;
+	p->listen_addr = *to;
+	p->listen_port = f->to_port_lo;
+	if (ns)
+		snprintf(p->listen_ns, sizeof(p->listen_ns), "%s", ns->name);
+	if (!host) {
+		p->result = CHECK_SKIPPED;
+		snprintf(p->note, sizeof(p->note), "no host address of this family to probe");
+	} else if (!ns) {
+		p->result = CHECK_SKIPPED;
+		snprintf(p->note, sizeof(p->note), "target is in no namespace");
 	}
+	return 0;
+}
+
+/* Every forward in every family it has a target of ("NS:PORT" may have two). */
+static int add_forwards(struct builder *b)
+{
+	static const int families[] = {AF_INET, AF_INET6};
+
+	for (size_t i = 0; i < b->t->n_forwards; i++)
+		for (size_t k = 0; k < ARRAY_SIZE(families); k++) {
+			const struct inet_addr *to =
+				topology_forward_to(&b->t->forwards[i], families[k]);
+
+			if (to && add_forward(b, &b->t->forwards[i], to) < 0)
+				return -ENOMEM;
+		}
 	return 0;
 }
 
@@ -418,6 +441,20 @@ struct check_probe *check_list_add(struct check_list *l, const char *from, const
 	return probe_add(&b, CHECK_FILE, from, target, to);
 }
 
+struct check_probe *check_list_add_forwarding(struct check_list *l, const char *ifname,
+					      const char *key, struct error *err)
+{
+	struct builder b = {.l = l, .err = err};
+	struct inet_addr none = {0};
+	struct check_probe *p = probe_add(&b, CHECK_FORWARDING, "", ifname, &none);
+
+	if (!p)
+		return NULL;
+	p->proto = CHECK_SYSCTL;
+	snprintf(p->key, sizeof(p->key), "%s", key);
+	return p;
+}
+
 void check_list_clear(struct check_list *l)
 {
 	free(l->v);
@@ -438,13 +475,14 @@ const char *check_kind_name(enum check_kind k)
 	static const char *const names[] = {
 		[CHECK_GATEWAY] = "gateway", [CHECK_PEER] = "peer",	      [CHECK_ROUTED] = "routed",
 		[CHECK_ISOLATION] = "isolation", [CHECK_FORWARD] = "forward", [CHECK_FILE] = "file",
+		[CHECK_FORWARDING] = "forwarding",
 	};
 	return names[k];
 }
 
 const char *check_proto_name(enum check_proto p)
 {
-	return p == CHECK_TCP ? "tcp" : p == CHECK_UDP ? "udp" : "icmp";
+	return p == CHECK_TCP ? "tcp" : p == CHECK_UDP ? "udp" : p == CHECK_SYSCTL ? "sysctl" : "icmp";
 }
 
 const char *check_result_name(enum check_result r)
@@ -462,6 +500,20 @@ void check_probe_describe(const struct check_probe *p, char *buf, size_t len)
 {
 	char to[INET_STR_MAX], listen[INET_STR_MAX];
 
+	if (p->kind == CHECK_FORWARDING) {
+		char key[sizeof(p->key)];
+
+		snprintf(key, sizeof(key), "%s", p->key);
+		for (char *c = key; *c && !strchr(p->target, '.'); c++)
+			if (*c == '/')
+				*c = '.';
+		if (strcmp(p->target, "all") == 0)
+			snprintf(buf, len, "host forwards IPv6 (%s = 1)", key);
+		else
+			snprintf(buf, len, "host forwards IPv6 arriving on '%s' (%s = 1)", p->target,
+				 key);
+		return;
+	}
 	inet_addr_format(&p->to, to, sizeof(to));
 	if (p->kind == CHECK_FORWARD) {
 		inet_addr_format(&p->listen_addr, listen, sizeof(listen));

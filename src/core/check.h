@@ -43,12 +43,20 @@ enum check_kind {
 	CHECK_ISOLATION, /* to or from another topology: must be blocked */
 	CHECK_FORWARD,	 /* host -> a forwarded port */
 	CHECK_FILE,	 /* from the file's "checks:" */
+	/*
+	 * The host forwards IPv6 arriving on an interface (its sysctl, read:
+	 * no packet can test an uplink from inside). Any write of 0 to
+	 * net.ipv6.conf.all.forwarding, by any tool, clears force_forwarding
+	 * everywhere: this is how check notices.
+	 */
+	CHECK_FORWARDING,
 };
 
 enum check_proto {
 	CHECK_ICMP,
 	CHECK_TCP,
 	CHECK_UDP,
+	CHECK_SYSCTL, /* CHECK_FORWARDING: a setting read, not a packet */
 };
 
 enum check_result {
@@ -75,6 +83,9 @@ struct check_probe {
 	struct inet_addr listen_addr;
 	uint16_t listen_port;
 
+	/* CHECK_FORWARDING: the sysctl that must read 1 ("net/ipv6/conf/eth0/force_forwarding") */
+	char key[64];
+
 	/* filled in by the prober */
 	enum check_result result;
 	bool self_listened; /* nsnet listened at the target for the probe */
@@ -100,6 +111,13 @@ void check_list_clear(struct check_list *l);
 /* Appends a probe of kind CHECK_FILE (ICMP, expecting an answer); from "" is the host. */
 struct check_probe *check_list_add(struct check_list *l, const char *from, const char *target,
 				   const struct inet_addr *to, struct error *err);
+
+/*
+ * Appends a CHECK_FORWARDING item: the host must forward IPv6 arriving on
+ * ifname ("all" for net.ipv6.conf.all.forwarding), key reading 1.
+ */
+struct check_probe *check_list_add_forwarding(struct check_list *l, const char *ifname,
+					      const char *key, struct error *err);
 
 /* Whether a finished probe met its expectation (skipped probes count as met). */
 bool check_probe_ok(const struct check_probe *p);

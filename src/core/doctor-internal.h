@@ -39,6 +39,9 @@ bool doctor_fix_cmd(struct doctor_finding *d, const char *const *argv);
  * a key: empty, ".", "..", or holding '/', '=' or a control byte.
  */
 bool doctor_sysctl_word(char *buf, size_t len, const char *ifname, const char *key, int value);
+/* The same under net.FAMILY.conf ("ipv4", "ipv6"). */
+bool doctor_sysctl_word_in(char *buf, size_t len, const char *family, const char *ifname,
+			   const char *key, int value);
 
 /* The host as one topology's world saw it (veth peers resolved), else the host's facts. */
 const struct netstate *doctor_host_of(const struct doctor_ctx *c, const struct doctor_topo *dt);
@@ -50,5 +53,12 @@ const char *doctor_link_name(const struct netstate *st, int ifindex);
 
 /* Routes, rp_filter, MTUs and the default route of one topology. */
 void doctor_check_topology(struct doctor_ctx *c, const struct doctor_topo *dt);
+
+/* IPv6 (doctor-ipv6.c): whether dt (any examined topology) routes IPv6 through the host. */
+bool doctor_topo_routes6(const struct doctor_ctx *c, const struct doctor_topo *dt);
+bool doctor_routes6_any(const struct doctor_ctx *c);
+/* all.forwarding against links that take RAs; a topology's forwarding and RAs. */
+void doctor_check_ipv6_host(struct doctor_ctx *c);
+void doctor_check_ipv6_topology(struct doctor_ctx *c, const struct doctor_topo *dt);
 
 #endif

@@ -80,6 +80,12 @@ bool doctor_fix_cmd(struct doctor_finding *d, const char *const *argv)
 
 bool doctor_sysctl_word(char *buf, size_t len, const char *ifname, const char *key, int value)
 {
+	return doctor_sysctl_word_in(buf, len, "ipv4", ifname, key, value);
+}
+
+bool doctor_sysctl_word_in(char *buf, size_t len, const char *family, const char *ifname,
+			   const char *key, int value)
+{
 	bool dot = strchr(ifname, '.') != NULL;
 	int n;
 
@@ -89,9 +95,9 @@ bool doctor_sysctl_word(char *buf, size_t len, const char *ifname, const char *k
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			return false;
 	if (dot)
-		n = snprintf(buf, len, "net/ipv4/conf/%s/%s=%d", ifname, key, value);
+		n = snprintf(buf, len, "net/%s/conf/%s/%s=%d", family, ifname, key, value);
 	else
-		n = snprintf(buf, len, "net.ipv4.conf.%s.%s=%d", ifname, key, value);
+		n = snprintf(buf, len, "net.%s.conf.%s.%s=%d", family, ifname, key, value);
 	return n >= 0 && (size_t)n < len;
 }
 
@@ -401,7 +407,9 @@ static void check_drop_chains(struct doctor_ctx *c)
 		if (!chain_blocks_any(c, ch))
 			continue;
 		bridge_names(c, ch, names, sizeof(names));
-		d = doctor_add(c, "forward-drop", v6 ? DOCTOR_WARNING : DOCTOR_PROBLEM, NULL);
+		/* An ip6 chain stops traffic once a topology routes IPv6. */
+		d = doctor_add(c, "forward-drop",
+			       v6 && !doctor_routes6_any(c) ? DOCTOR_WARNING : DOCTOR_PROBLEM, NULL);
 		if (!d)
 			return;
 		chain_label(ch, d->subject, sizeof(d->subject));
@@ -464,6 +472,7 @@ int doctor_run(const struct doctor_facts *f, struct doctor_report *ret, struct e
 	check_forwarding(&c);
 	check_drop_chains(&c);
 	check_br_netfilter(&c);
+	doctor_check_ipv6_host(&c);
 	for (size_t t = 0; t < f->n_topos; t++)
 		doctor_check_topology(&c, &f->topos[t]);
 	if (c.oom) {

@@ -58,6 +58,7 @@ struct doctor_topo {
 
 struct doctor_facts {
 	int ip_forward;	   /* net.ipv4.ip_forward; -1 unknown */
+	int ip6_forwarding; /* net.ipv6.conf.all.forwarding; -1 unknown */
 	int rp_filter_all; /* net.ipv4.conf.all.rp_filter; -1 unknown */
 	struct doctor_rp_filter *rp_filter;
 	size_t n_rp_filter;

@@ -40,7 +40,8 @@ static const char *addr_type(int family)
 static bool has_forwards(const struct topology *t, int family, bool host_bound)
 {
 	for (size_t i = 0; i < t->n_forwards; i++)
-		if (t->forwards[i].to.family == family && t->forwards[i].has_host_addr == host_bound)
+		if (topology_forward_to(&t->forwards[i], family) &&
+		    t->forwards[i].has_host_addr == host_bound)
 			return true;
 	return false;
 }
@@ -101,11 +102,13 @@ static void put_map(struct strbuf *b, const struct topology *t, int family, bool
 		      host_bound ? type : "", host_bound ? " . " : "", type);
 	for (size_t i = 0; i < t->n_forwards; i++) {
 		const struct topology_forward *f = &t->forwards[i];
+		const struct inet_addr *target = topology_forward_to(f, family);
 		char to[INET_STR_MAX], host[INET_STR_MAX];
 
-		if (f->to.family != family || f->has_host_addr != host_bound)
+		/* "NS:PORT" of a dual-stack namespace: an element in each family's map. */
+		if (!target || f->has_host_addr != host_bound)
 			continue;
-		inet_addr_format(&f->to, to, sizeof(to));
+		inet_addr_format(target, to, sizeof(to));
 		if (host_bound)
 			inet_addr_format(&f->host_addr, host, sizeof(host));
 		for (unsigned p = f->port_lo; p <= f->port_hi; p++) {
@@ -151,12 +154,10 @@ static void put_dnat_rules(struct strbuf *b, const struct topology *t, bool outp
 bool fw_bridge_localnet(const struct topology *t, const struct topology_bridge *b)
 {
 	for (size_t i = 0; i < t->n_forwards; i++) {
-		const struct topology_forward *f = &t->forwards[i];
+		const struct inet_addr *to = topology_forward_to(&t->forwards[i], AF_INET);
 
-		if (f->to.family != AF_INET)
-			continue;
-		for (size_t k = 0; k < b->n_addrs; k++)
-			if (inet_prefix_contains(&b->addrs[k].prefix, &f->to))
+		for (size_t k = 0; to && k < b->n_addrs; k++)
+			if (inet_prefix_contains(&b->addrs[k].prefix, to))
 				return true;
 	}
 	return false;
@@ -398,7 +399,8 @@ static bool forward_shadows(const struct topology_forward *f, const struct fw_li
 	    l->port < f->port_lo || l->port > f->port_hi)
 		return false;
 	/* An IPv6 wildcard socket without V6ONLY receives IPv4 as well. */
-	if (a->family != f->to.family && !(any && a->family == AF_INET6 && !l->v6only))
+	if (!topology_forward_to(f, a->family) &&
+	    !(any && a->family == AF_INET6 && !l->v6only && topology_forward_to(f, AF_INET)))
 		return false;
 	if (f->has_host_addr)
 		return any || inet_addr_equal(a, &f->host_addr);
@@ -428,17 +430,21 @@ bool fw_listener_shadowed(const struct topology *t, const struct fw_listener *l,
 
 	for (size_t i = 0; i < t->n_forwards; i++) {
 		const struct topology_forward *f = &t->forwards[i];
+		const struct inet_addr *target;
 
 		if (!forward_shadows(f, l, &a))
 			continue;
+		/* Of a dual-stack target, the one of the listener's family. */
+		target = topology_forward_to(f, a.family);
 		addr_port(&l->addr, l->port, at, sizeof(at));
-		addr_port(&f->to, f->to_port_lo + (l->port - f->port_lo), to, sizeof(to));
+		addr_port(target ? target : &f->to, f->to_port_lo + (l->port - f->port_lo), to,
+			  sizeof(to));
 		if (f->has_host_addr) {
 			addr_port(&f->host_addr, l->port, host, sizeof(host));
 			snprintf(where, sizeof(where), "%s", host);
 		} else {
 			snprintf(where, sizeof(where), "port %u of every host address%s", l->port,
-				 f->to.family == AF_INET ? " (127.0.0.1 too)" : "");
+				 topology_forward_to(f, AF_INET) ? " (127.0.0.1 too)" : "");
 		}
 		snprintf(buf, len,
 			 "%s port %u is forwarded to %s, but a socket on the host listens on %s: "

@@ -235,6 +235,10 @@ static void put_forward(struct strbuf *b, const struct topology *t,
 		strbuf_printf(b, "%u-%u", (unsigned)f->port_lo, (unsigned)f->port_hi);
 	strbuf_printf(b, " -> ");
 	put_endpoint(b, &f->to, f->to_port_lo, f->to_port_hi);
+	if (f->to6.family) { /* "NS:PORT" of a dual-stack namespace */
+		strbuf_printf(b, ", ");
+		put_endpoint(b, &f->to6, f->to_port_lo, f->to_port_hi);
+	}
 	strbuf_printf(b, "\"];\n");
 }
 

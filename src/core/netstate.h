@@ -31,6 +31,13 @@ struct ns_link {
 	int link_nsid;  /* namespace id of the peer as seen from here; -1: same namespace */
 	char alias[256];
 	uint32_t group;
+	/*
+	 * net.ipv6.conf.NAME.accept_ra as the link dump tells it (IFLA_INET6_CONF),
+	 * so the observer need not open a file per link; has_accept_ra false: the
+	 * dump did not say (no IPv6 on the link, or in the kernel).
+	 */
+	bool has_accept_ra;
+	int32_t accept_ra;
 	/* Filled by the resolver when the peer could be found. */
 	char peer_name[IFNAME_MAX + 1];
 	char peer_netns[NETNS_NAME_MAX + 1]; /* "" while unknown */

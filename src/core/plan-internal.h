@@ -62,6 +62,9 @@ int plan_conflict(struct builder *b, const char *ns, const struct ns_link *l);
 int plan_overlaps(struct builder *b);
 /* The sysctls the topology needs (plan-sysctl.c). */
 void plan_sysctls(struct builder *b);
+/* Appends to owner's restore list the IPv6 settings link l of place ns had (a rollback). */
+void plan_sysctl_restore_link(struct builder *b, struct action *owner, const char *ns,
+			      const struct ns_link *l);
 
 /* Links, addresses and routes: the deletions of unwanted links, then what is wanted. */
 int plan_links(struct builder *b);

@@ -69,6 +69,7 @@ static void restore_link_config(struct builder *b, struct action *owner, const c
 {
 	struct action a;
 
+	plan_sysctl_restore_link(b, owner, ns, l);
 	if (l->master) {
 		const struct ns_link *m = netstate_link_by_index(st, l->master);
 

@@ -42,6 +42,17 @@ enum action_type {
 	ACT_LINK_GONE,	  /* host link name (ifindex value) goes with namespace peer_ns: wait */
 };
 
+/*
+ * An ACT_SYSCTL of a setting that is the host's, not nsnet's (an uplink's
+ * force_forwarding): its old value is noted in the state directory before
+ * the write, so that the last `down` needing it puts it back (plan-sysctl.c).
+ */
+enum sysctl_note {
+	SYSCTL_NOTE_NONE,
+	SYSCTL_NOTE_KEEP, /* note the value before the write, unless a note exists */
+	SYSCTL_NOTE_DROP, /* the write restores the noted value: drop the note after it */
+};
+
 struct plan_route {
 	struct inet_prefix dst;
 	struct inet_addr gateway; /* family 0: none */
@@ -64,6 +75,7 @@ struct action {
 	struct plan_route route;
 	char key[WORLD_SYSCTL_KEY_MAX]; /* ACT_SYSCTL */
 	int value;
+	enum sysctl_note note; /* ACT_SYSCTL */
 	char *script;	   /* ACT_FW_APPLY, owned */
 	bool recreate;	   /* ACT_LINK_DEL made to recreate, for the description */
 	/*
@@ -91,6 +103,16 @@ struct plan {
  */
 void plan_sysctl_keys(const char *topo, const struct topology *want, const struct netstate *host,
 		      void (*fn)(const char *ns, const char *key, void *data), void *data);
+
+/*
+ * The settings by which the host forwards the IPv6 of want (plan-sysctl.c):
+ * fn(ifname, key) for each bridge with IPv6 and each uplink (their
+ * force_forwarding), or ("all", net/ipv6/conf/all/forwarding) on a kernel
+ * without force_forwarding. Nothing for a topology without IPv6 bridges.
+ * have: as observed for want (plan_sysctl_keys read).
+ */
+void plan_sysctl_forwarding6(const struct topology *want, const struct world *have,
+			     void (*fn)(const char *ifname, const char *key, void *data), void *data);
 
 /* want NULL: the plan of `down` (remove everything the topology owns). */
 int plan_build(const char *topo, const struct topology *want, const struct world *have,

@@ -12,14 +12,64 @@
 
 #include "topology-check.h"
 
-/* The first IPv4 address of a namespace, in file order. */
-static const struct inet_addr *ns_first_v4(const struct topology_ns *ns)
+/*
+ * The first address of a namespace in family, in file order; for IPv6 one
+ * beyond link-local (a forward's target must be routable from the host).
+ */
+static const struct inet_addr *ns_first(const struct topology_ns *ns, int family)
 {
 	for (size_t i = 0; i < ns->n_ifaces; i++)
-		for (size_t a = 0; a < ns->ifaces[i].n_addrs; a++)
-			if (ns->ifaces[i].addrs[a].prefix.addr.family == AF_INET)
-				return &ns->ifaces[i].addrs[a].prefix.addr;
+		for (size_t a = 0; a < ns->ifaces[i].n_addrs; a++) {
+			const struct inet_addr *x = &ns->ifaces[i].addrs[a].prefix.addr;
+
+			if (x->family == family &&
+			    (family == AF_INET || inet_addr_kind(x) != INET_KIND_LINK_LOCAL))
+				return x;
+		}
 	return NULL;
+}
+
+static const char *family_word(int family)
+{
+	return family == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+/*
+ * "NS:PORT": every family the namespace has (one forward, two targets), or
+ * with a host address only that address's family.
+ */
+static int resolve_ns_target(struct checker *c, struct topology_forward *f, const char *key)
+{
+	const struct topology_ns *ns = topology_ns_find(c->t, f->to_ns);
+	const struct inet_addr *a4 = ns ? ns_first(ns, AF_INET) : NULL;
+	const struct inet_addr *a6 = ns ? ns_first(ns, AF_INET6) : NULL;
+	char buf[INET_STR_MAX];
+
+	if (!ns)
+		return topology_error(c->err, c->file, f->to_pos, key,
+				      "no namespace '%s' under 'namespaces'", f->to_ns);
+	if (f->has_host_addr) {
+		int fam = f->host_addr.family;
+
+		a4 = ns_first(ns, fam);
+		a6 = NULL;
+		inet_addr_format(&f->host_addr, buf, sizeof(buf));
+		if (!a4)
+			return topology_error(c->err, c->file, f->to_pos, key,
+					      "namespace '%s' has no %s address (host-address %s is "
+					      "%s)",
+					      f->to_ns, family_word(fam), buf, family_word(fam));
+	}
+	if (!a4 && !a6)
+		return topology_error(c->err, c->file, f->to_pos, key,
+				      "namespace '%s' has no address to forward to (IPv4, or IPv6 "
+				      "beyond link-local)",
+				      f->to_ns);
+	f->to = a4 ? *a4 : *a6;
+	memset(&f->to6, 0, sizeof(f->to6));
+	if (a4 && a6)
+		f->to6 = *a6;
+	return 0;
 }
 
 static int ref_addr_cmp(const void *key, const void *elem)
@@ -64,24 +114,24 @@ static int check_forward_targets(struct checker *c, const struct addr_ref *refs,
 		}
 		snprintf(key, sizeof(key), "forwards[%zu].to", k);
 		if (f->to_ns[0]) {
-			const struct topology_ns *ns = topology_ns_find(c->t, f->to_ns);
-			const struct inet_addr *a = ns ? ns_first_v4(ns) : NULL;
-
-			if (!ns)
-				return topology_error(c->err, c->file, f->to_pos, key,
-						      "no namespace '%s' under 'namespaces'",
-						      f->to_ns);
-			if (!a)
-				return topology_error(c->err, c->file, f->to_pos, key,
-						      "namespace '%s' has no IPv4 address",
-						      f->to_ns);
-			f->to = *a;
+			r = resolve_ns_target(c, f, key);
+			if (r < 0)
+				return r;
 			continue;
 		}
 		if (!bsearch(&f->to, refs, n, sizeof(*refs), ref_addr_cmp)) {
 			inet_addr_format(&f->to, buf, sizeof(buf));
 			return topology_error(c->err, c->file, f->to_pos, key,
 					      "%s is not an address of any namespace", buf);
+		}
+		/* A forward stays in its family: NAT64 is not nsnet's. */
+		if (f->has_host_addr && f->host_addr.family != f->to.family) {
+			inet_addr_format(&f->to, buf, sizeof(buf));
+			return topology_error(c->err, c->file, f->to_pos, key,
+					      "%s is %s but host-address is %s: a forward stays in "
+					      "its family",
+					      buf, family_word(f->to.family),
+					      family_word(f->host_addr.family));
 		}
 	}
 	return 0;

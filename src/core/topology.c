@@ -229,3 +229,10 @@ bool topology_link_pos(const struct topology *t, const char *ns, const char *nam
 	}
 	return false;
 }
+
+const struct inet_addr *topology_forward_to(const struct topology_forward *f, int family)
+{
+	if (f->to.family == family)
+		return &f->to;
+	return f->to6.family == family ? &f->to6 : NULL;
+}

@@ -157,6 +157,12 @@ struct topology_forward {
 	enum topology_proto proto;
 	uint16_t port_lo, port_hi;	 /* host ports, inclusive; equal for one port */
 	struct inet_addr to;		 /* resolved target address */
+	/*
+	 * Written "NS:PORT" for a namespace with both families: to is its first
+	 * IPv4 address and to6 its first IPv6 one beyond link-local; family 0
+	 * otherwise (topology_forward_to).
+	 */
+	struct inet_addr to6;
 	char to_ns[NETNS_NAME_MAX + 1];	 /* when written "NS:PORT", else empty */
 	uint16_t to_port_lo, to_port_hi; /* same size as the host range */
 	bool has_host_addr;
@@ -228,6 +234,9 @@ struct topology_bridge *topology_bridge_find(const struct topology *t, const cha
  */
 bool topology_link_pos(const struct topology *t, const char *ns, const char *name,
 		       struct topology_pos *ret);
+
+/* The target of forward f in family (AF_INET, AF_INET6), or NULL when it has none. */
+const struct inet_addr *topology_forward_to(const struct topology_forward *f, int family);
 
 /* The namespace with address a on one of its interfaces, or NULL. */
 const struct topology_ns *topology_ns_with_addr(const struct topology *t, const struct inet_addr *a);

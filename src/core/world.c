@@ -45,6 +45,7 @@ void world_free(struct world *w)
 		netstate_free(w->ns[i].st);
 	free(w->ns);
 	free(w->sysctls);
+	free(w->sysctl_slots);
 	free(w);
 }
 
@@ -66,26 +67,85 @@ struct world_ns *world_ns_find(const struct world *w, const char *name)
 	return NULL;
 }
 
+static size_t sysctl_hash(const char *ns, const char *key)
+{
+	size_t h = 0xcbf29ce484222325u;
+
+	for (const char *s = ns; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3u;
+	h = (h ^ '/') * 0x100000001b3u;
+	for (const char *s = key; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3u;
+	return h;
+}
+
+/* The slot of (ns, key): where it is, or the empty one where it would go. */
+static size_t *sysctl_slot(const struct world *w, const char *ns, const char *key)
+{
+	size_t mask = w->sysctl_cap - 1;
+
+	for (size_t i = sysctl_hash(ns, key) & mask;; i = (i + 1) & mask) {
+		size_t *slot = &w->sysctl_slots[i];
+		const struct world_sysctl *e = *slot ? &w->sysctls[*slot - 1] : NULL;
+
+		if (!e || (strcmp(e->key, key) == 0 && strcmp(e->ns, ns) == 0))
+			return slot;
+	}
+}
+
 static struct world_sysctl *sysctl_find(const struct world *w, const char *ns, const char *key)
 {
-	for (size_t i = 0; i < w->n_sysctls; i++)
-		if (strcmp(w->sysctls[i].ns, ns) == 0 && strcmp(w->sysctls[i].key, key) == 0)
-			return &w->sysctls[i];
-	return NULL;
+	size_t *slot;
+
+	if (!w->sysctl_cap)
+		return NULL;
+	slot = sysctl_slot(w, ns, key);
+	return *slot ? &w->sysctls[*slot - 1] : NULL;
+}
+
+/* Room for one more entry, in the list and in the index (kept at most half full). */
+static int sysctl_reserve(struct world *w)
+{
+	size_t cap = w->sysctl_cap ? w->sysctl_cap : 16;
+	size_t *old = w->sysctl_slots, old_cap = w->sysctl_cap;
+	struct world_sysctl *nv;
+
+	if (2 * (w->n_sysctls + 1) <= w->sysctl_cap)
+		return 0;
+	while (2 * (w->n_sysctls + 1) > cap)
+		cap *= 2;
+	nv = realloc(w->sysctls, cap / 2 * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	w->sysctls = nv;
+	w->sysctl_slots = calloc(cap, sizeof(*w->sysctl_slots));
+	if (!w->sysctl_slots) {
+		w->sysctl_slots = old;
+		return -ENOMEM;
+	}
+	w->sysctl_cap = cap;
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i]) {
+			const struct world_sysctl *e = &w->sysctls[old[i] - 1];
+
+			*sysctl_slot(w, e->ns, e->key) = old[i];
+		}
+	free(old);
+	return 0;
 }
 
 int world_sysctl_set(struct world *w, const char *ns, const char *key, int value)
 {
-	struct world_sysctl *e = sysctl_find(w, ns, key), *nv;
+	struct world_sysctl *e = sysctl_find(w, ns, key);
 
 	if (!e) {
-		nv = realloc(w->sysctls, (w->n_sysctls + 1) * sizeof(*nv));
-		if (!nv)
+		if (sysctl_reserve(w) < 0)
 			return -ENOMEM;
-		w->sysctls = nv;
-		e = &nv[w->n_sysctls++];
+		e = &w->sysctls[w->n_sysctls++];
 		snprintf(e->ns, sizeof(e->ns), "%s", ns);
 		snprintf(e->key, sizeof(e->key), "%s", key);
+		e->noted = -1;
+		*sysctl_slot(w, e->ns, e->key) = w->n_sysctls;
 	}
 	e->value = value;
 	return 0;
@@ -96,4 +156,21 @@ int world_sysctl_get(const struct world *w, const char *ns, const char *key)
 	const struct world_sysctl *e = sysctl_find(w, ns, key);
 
 	return e ? e->value : -1;
+}
+
+int world_sysctl_note(struct world *w, const char *ns, const char *key, int old)
+{
+	struct world_sysctl *e = sysctl_find(w, ns, key);
+
+	if (!e)
+		return -ENOENT;
+	e->noted = old;
+	return 0;
+}
+
+int world_sysctl_noted(const struct world *w, const char *ns, const char *key)
+{
+	const struct world_sysctl *e = sysctl_find(w, ns, key);
+
+	return e ? e->noted : -1;
 }

@@ -36,13 +36,16 @@ void world_claims_clear(struct world_claims *c);
 /*
  * A sysctl the planner asked about (plan_sysctl_keys), as read: in namespace
  * ns ("" the host), key under /proc/sys ("net/ipv4/conf/v-net-0/route_localnet"),
- * value -1 when absent or unreadable.
+ * value -1 when absent or unreadable. noted: for a setting of the host that
+ * is not nsnet's (an uplink's force_forwarding), the value it had before nsnet
+ * changed it, as the state directory remembers it (state.h); -1 none.
  */
 #define WORLD_SYSCTL_KEY_MAX 64
 struct world_sysctl {
 	char ns[NETNS_NAME_MAX + 1];
 	char key[WORLD_SYSCTL_KEY_MAX];
 	int value;
+	int noted;
 };
 
 /* What the kernel holds that matters to one topology. */
@@ -55,6 +58,12 @@ struct world {
 	int ip_forward; /* -1: unknown */
 	struct world_sysctl *sysctls; /* what plan_sysctl_keys asked for */
 	size_t n_sysctls;
+	/*
+	 * An open-addressing index of sysctls by (ns, key): one key per
+	 * namespace interface, so 1000 namespaces ask for over 1000 keys.
+	 */
+	size_t *sysctl_slots; /* index + 1; 0: empty */
+	size_t sysctl_cap;    /* a power of two, at least twice n_sysctls; 0: none yet */
 	struct world_claims claims;
 };
 
@@ -68,5 +77,9 @@ struct world_ns *world_ns_find(const struct world *w, const char *name);
 int world_sysctl_set(struct world *w, const char *ns, const char *key, int value);
 /* Its value; -1 when it was not read or does not exist. */
 int world_sysctl_get(const struct world *w, const char *ns, const char *key);
+/* Records what the state directory noted for a sysctl read before; -ENOENT if it was not. */
+int world_sysctl_note(struct world *w, const char *ns, const char *key, int old);
+/* The noted value; -1 when none. */
+int world_sysctl_noted(const struct world *w, const char *ns, const char *key);
 
 #endif

@@ -51,7 +51,8 @@ static int views_build(struct nsnet_check *k)
 		const struct check_probe *p = &k->l.v[i];
 		struct probe_text *tx = &k->text[i];
 
-		inet_addr_format(&p->to, tx->address, sizeof(tx->address));
+		if (p->kind != CHECK_FORWARDING) /* a setting: no address */
+			inet_addr_format(&p->to, tx->address, sizeof(tx->address));
 		if (p->kind == CHECK_FORWARD)
 			inet_addr_format(&p->listen_addr, tx->listen_address,
 					 sizeof(tx->listen_address));

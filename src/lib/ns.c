@@ -263,19 +263,40 @@ int nsnet_sandbox_enter(struct nsnet_error *err)
 	return sandbox_enter(&e) < 0 ? lib_error(err, &e) : 0;
 }
 
+/* The LAN's two addresses from the caller's text: bad input is the caller's. */
+static int lan_parse(const char *ns, const char *host_cidr, const char *lan_cidr,
+		     struct sandbox_lan *lan, struct error *e)
+{
+	lan->ns = ns;
+	if (name_netns_check(ns, e) < 0 || inet_prefix_parse(host_cidr, &lan->host_addr, e) < 0 ||
+	    inet_prefix_parse(lan_cidr, &lan->lan_addr, e) < 0) {
+		e->kind = ERROR_INPUT;
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int nsnet_sandbox_lan_add(struct nsnet_ctx *c, const char *ns, const char *host_cidr,
 			  const char *lan_cidr, struct nsnet_error *err)
 {
-	struct sandbox_lan lan = {.ns = ns};
+	struct sandbox_lan lan;
 	struct error e = {0};
 
 	(void)c;
-	if (name_netns_check(ns, &e) < 0 || inet_prefix_parse(host_cidr, &lan.host_addr, &e) < 0 ||
-	    inet_prefix_parse(lan_cidr, &lan.lan_addr, &e) < 0) {
-		e.kind = ERROR_INPUT;
+	if (lan_parse(ns, host_cidr, lan_cidr, &lan, &e) < 0 || sandbox_lan_add(&lan, &e) < 0)
 		return lib_error(err, &e);
-	}
-	if (sandbox_lan_add(&lan, &e) < 0)
+	return 0;
+}
+
+int nsnet_sandbox_lan_add_address(struct nsnet_ctx *c, const char *ns, const char *host_cidr,
+				  const char *lan_cidr, struct nsnet_error *err)
+{
+	struct sandbox_lan lan;
+	struct error e = {0};
+
+	(void)c;
+	if (lan_parse(ns, host_cidr, lan_cidr, &lan, &e) < 0 ||
+	    sandbox_lan_add_address(&lan, &e) < 0)
 		return lib_error(err, &e);
 	return 0;
 }

@@ -251,10 +251,28 @@ static void push_fw_undo(struct undo_log *u, const char *table, char *saved)
 	free(inv.script);
 }
 
+/*
+ * The state directory's note of a setting of the host (plan.h, enum
+ * sysctl_note): made before the write when there is none (*made: by this
+ * call), dropped after the write that restores it.
+ */
+static int sysctl_note(struct applier *ap, const struct action *a, int old, bool before,
+		       bool *made, struct error *err)
+{
+	if (!ap->journal)
+		return 0;
+	if (before && a->note == SYSCTL_NOTE_KEEP && old >= 0 && old != a->value)
+		return state_note_keep(ap->journal->dir, a->key, old, made, err);
+	if (!before && a->note == SYSCTL_NOTE_DROP)
+		return state_note_drop(ap->journal->dir, a->key, err);
+	return 0;
+}
+
 static int run_action(struct applier *ap, const struct action *a, struct undo_log *u,
 		      struct error *err)
 {
 	struct nsctx *c = ap->c;
+	bool made = false;
 	int fd = -1, home = -1;
 	uint64_t mark;
 	struct nl_sock *s = NULL;
@@ -293,15 +311,25 @@ static int run_action(struct applier *ap, const struct action *a, struct undo_lo
 				return r;
 		}
 		old = sysctl_get_at(fd, home, a->key);
-		r = sysctl_set_at(fd, home, a->key, a->value, err);
+		r = sysctl_note(ap, a, old, true, &made, err);
+		if (r >= 0)
+			r = sysctl_set_at(fd, home, a->key, a->value, err);
 		if (r < 0 && a->ns[0])
 			error_prefix(err, "namespace '%s'", a->ns);
+		if (r < 0 && made)
+			(void)state_note_drop(ap->journal->dir, a->key, NULL);
 		if (r >= 0 && old >= 0 && old != a->value) {
 			struct action inv = *a;
 
+			/* A note this made goes with the undo; one this dropped comes back. */
 			inv.value = old;
+			inv.note = made ? SYSCTL_NOTE_DROP
+				   : a->note == SYSCTL_NOTE_DROP ? SYSCTL_NOTE_KEEP
+								 : SYSCTL_NOTE_NONE;
 			undo_push_own(u, &inv);
 		}
+		if (r >= 0)
+			r = sysctl_note(ap, a, old, false, &made, err);
 		return r;
 	case ACT_FW_APPLY:
 	case ACT_FW_DEL:

@@ -91,6 +91,7 @@ int doctor_facts_gather(struct nsctx *c, struct doctor_topo *topos, size_t n,
 	f->n_topos = n;
 	f->ip_forward = sysctl_get(SYSCTL_IP_FORWARD);
 	f->rp_filter_all = sysctl_get("net/ipv4/conf/all/rp_filter");
+	f->ip6_forwarding = sysctl_get("net/ipv6/conf/all/forwarding");
 	/* Present only while br_netfilter is loaded; never load it to find out. */
 	f->bridge_nf_ip4 = sysctl_get("net/bridge/bridge-nf-call-iptables");
 	f->bridge_nf_ip6 = sysctl_get("net/bridge/bridge-nf-call-ip6tables");

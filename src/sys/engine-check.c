@@ -6,7 +6,10 @@
 #include <time.h>
 
 #include "engine.h"
+#include "nsctx.h"
+#include "observe.h"
 #include "probe.h"
+#include "sysctl.h"
 
 struct others {
 	struct topology **v;
@@ -50,6 +53,40 @@ static double since(const struct timespec *a)
 	return (double)(b.tv_sec - a->tv_sec) + (double)(b.tv_nsec - a->tv_nsec) / 1e9;
 }
 
+struct forwarding_items {
+	struct check_list *l;
+	struct error *err;
+	int r;
+};
+
+static void forwarding_item(const char *ifname, const char *key, void *data)
+{
+	struct forwarding_items *fi = data;
+
+	if (fi->r >= 0 && !check_list_add_forwarding(fi->l, ifname, key, fi->err))
+		fi->r = -ENOMEM;
+}
+
+/*
+ * The host's IPv6 forwarding, which no packet from inside can test on an
+ * uplink: one item per setting the planner turns on (core/plan-sysctl.c).
+ */
+static int add_forwarding(const struct topology *t, struct check_list *l, struct error *err)
+{
+	_cleanup_(nsctx_freep) struct nsctx *c = NULL;
+	_cleanup_(world_freep) struct world *w = NULL;
+	struct forwarding_items fi = {l, err, 0};
+	int r;
+
+	r = nsctx_new(&c, err);
+	if (r >= 0)
+		r = world_observe(c, t->name, t, NULL, &w, err);
+	if (r < 0)
+		return r;
+	plan_sysctl_forwarding6(t, w, forwarding_item, &fi);
+	return fi.r;
+}
+
 int engine_check_build(struct engine *e, const struct topology *t, unsigned flags,
 		       struct check_list *l, struct error *err)
 {
@@ -64,7 +101,30 @@ int engine_check_build(struct engine *e, const struct topology *t, unsigned flag
 	if (r >= 0)
 		r = check_list_build(t, (const struct topology *const *)others.v, others.n, l, err);
 	others_clear(&others);
+	if (r >= 0)
+		r = add_forwarding(t, l, err);
+	if (r < 0)
+		check_list_clear(l);
 	return r;
+}
+
+/* The forwarding items, read now: on, or off with what turns it back on. */
+static void forwarding_read(struct check_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct check_probe *p = &l->v[i];
+		int v;
+
+		if (p->kind != CHECK_FORWARDING || p->result != CHECK_PENDING)
+			continue;
+		v = sysctl_get(p->key);
+		p->result = v == 1 ? CHECK_REACHED : CHECK_UNREACHABLE;
+		if (v != 1)
+			snprintf(p->note, sizeof(p->note),
+				 "%s: any write of 0 to net.ipv6.conf.all.forwarding clears it; "
+				 "'nsnet up FILE' sets it again",
+				 v < 0 ? "unreadable" : "off");
+	}
 }
 
 int engine_check_run(struct engine *e, struct check_list *l, unsigned timeout_ms,
@@ -75,6 +135,7 @@ int engine_check_run(struct engine *e, struct check_list *l, unsigned timeout_ms
 
 	(void)e;
 	clock_gettime(CLOCK_MONOTONIC, &start);
+	forwarding_read(l);
 	r = probe_run(l, timeout_ms, err);
 	if (r >= 0 && ret_secs)
 		*ret_secs = since(&start);

@@ -99,6 +99,22 @@ static void recover_one(enum pending_kind kind, const char *name, uint64_t mark,
 		(void)netns_remove_stale(name, mark, NULL);
 }
 
+/* What the state directory noted of the host's settings the planner looks at (state.h). */
+static int notes_read(const char *dir, struct world *w, struct error *err)
+{
+	for (size_t i = 0; i < w->n_sysctls; i++) {
+		struct world_sysctl *s = &w->sysctls[i];
+		int r;
+
+		if (s->ns[0])
+			continue;
+		r = state_note_read(dir, s->key, &s->noted, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 static int observe_and_plan(struct engine *e, struct nsctx *c, const char *topo,
 			    const struct topology *t, bool writer, struct engine_result *res,
 			    struct error *err)
@@ -112,6 +128,8 @@ static int observe_and_plan(struct engine *e, struct nsctx *c, const char *topo,
 	if (r >= 0)
 		r = world_observe(c, topo, t, &rc.claims, &w, err);
 	world_claims_clear(&rc.claims);
+	if (r >= 0)
+		r = notes_read(e->state_dir, w, err);
 	if (r >= 0)
 		r = plan_build(topo, t, w, &res->plan, err);
 	if (r < 0)

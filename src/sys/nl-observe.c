@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/ipv6.h>
 #include <linux/neighbour.h>
 #include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
@@ -92,6 +93,28 @@ static int link_kind_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
+/* IFLA_AF_SPEC: the AF_INET6 nest's IFLA_INET6_CONF, an array of s32 by DEVCONF_*. */
+static int link_inet6_cb(const struct nlattr *attr, void *data)
+{
+	struct ns_link *l = data;
+	const struct nlattr *conf;
+
+	if (mnl_attr_get_type(attr) != AF_INET6 || mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
+		return MNL_CB_OK;
+	mnl_attr_for_each_nested(conf, attr) {
+		const uint8_t *v = mnl_attr_get_payload(conf);
+		int32_t ra;
+
+		if (mnl_attr_get_type(conf) != IFLA_INET6_CONF ||
+		    mnl_attr_get_payload_len(conf) < (DEVCONF_ACCEPT_RA + 1) * sizeof(int32_t))
+			continue;
+		memcpy(&ra, v + DEVCONF_ACCEPT_RA * sizeof(int32_t), sizeof(ra));
+		l->accept_ra = ra;
+		l->has_accept_ra = true;
+	}
+	return MNL_CB_OK;
+}
+
 static int link_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
@@ -132,6 +155,8 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	}
 	if ((a = t.tb[IFLA_LINKINFO]) && mnl_attr_validate(a, MNL_TYPE_NESTED) == 0)
 		mnl_attr_parse_nested(a, link_kind_cb, l->kind);
+	if ((a = t.tb[IFLA_AF_SPEC]) && mnl_attr_validate(a, MNL_TYPE_NESTED) == 0)
+		mnl_attr_parse_nested(a, link_inet6_cb, l);
 	/* IFLA_LINK of a non-veth (e.g. a tunnel's underlay) is not a peer. */
 	if (strcmp(l->kind, "veth") != 0) {
 		l->link = 0;

@@ -278,19 +278,45 @@ struct sysctl_reader {
 	int r;
 };
 
+/*
+ * net/ipv6/conf/IFNAME/accept_ra as the link dump of that place told it: one
+ * key per namespace interface, read without opening a file for each.
+ */
+static bool sysctl_from_links(const struct netstate *st, const char *key, int *ret)
+{
+	static const char pre[] = "net/ipv6/conf/", post[] = "/accept_ra";
+	size_t n = strlen(key), lp = sizeof(pre) - 1, lq = sizeof(post) - 1;
+	char name[IFNAME_MAX + 1];
+	const struct ns_link *l;
+
+	if (n <= lp + lq || n - lp - lq > IFNAME_MAX || strncmp(key, pre, lp) != 0 ||
+	    strcmp(key + n - lq, post) != 0)
+		return false;
+	memcpy(name, key + lp, n - lp - lq);
+	name[n - lp - lq] = '\0';
+	l = st ? netstate_link_by_name(st, name) : NULL;
+	if (!l || !l->has_accept_ra)
+		return false;
+	*ret = l->accept_ra;
+	return true;
+}
+
 /* One key the planner looks at, read where it lives; a namespace not there yet has none. */
 static void read_sysctl(const char *ns, const char *key, void *data)
 {
 	struct sysctl_reader *rd = data;
+	const struct world_ns *wns = ns[0] ? world_ns_find(rd->w, ns) : NULL;
 	int fd = -1, home = -1, v;
 	struct nl_sock *s;
 
-	if (rd->r < 0)
+	if (rd->r < 0 || (ns[0] && !wns))
 		return;
-	if (ns[0] && (!world_ns_find(rd->w, ns) || nsctx_get(rd->c, ns, &s, &fd, NULL) < 0 ||
-		      nsctx_get(rd->c, "", &s, &home, NULL) < 0))
-		return;
-	v = sysctl_get_at(fd, home, key);
+	if (!sysctl_from_links(ns[0] ? wns->st : rd->w->host, key, &v)) {
+		if (ns[0] && (nsctx_get(rd->c, ns, &s, &fd, NULL) < 0 ||
+			      nsctx_get(rd->c, "", &s, &home, NULL) < 0))
+			return;
+		v = sysctl_get_at(fd, home, key);
+	}
 	if (world_sysctl_set(rd->w, ns, key, v) < 0)
 		rd->r = -ENOMEM;
 }

@@ -79,6 +79,24 @@ int sandbox_lan_add(const struct sandbox_lan *lan, struct error *err)
 	return 0;
 }
 
+int sandbox_lan_add_address(const struct sandbox_lan *lan, struct error *err)
+{
+	_cleanup_nl_sock_ struct nl_sock *host = NULL, *in = NULL;
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	r = netns_open(lan->ns, &fd, err);
+	if (r >= 0)
+		r = nl_sock_open(&host, err);
+	if (r >= 0)
+		r = nl_sock_open_ns(fd, -1, lan->ns, &in, err);
+	if (r >= 0)
+		r = nl_addr_add(host, "eth0", &lan->host_addr, err);
+	if (r >= 0)
+		r = nl_addr_add(in, "eth0", &lan->lan_addr, err);
+	return r < 0 ? error_prefix(err, "the demo's LAN") : 0;
+}
+
 void sandbox_lan_del(const struct sandbox_lan *lan)
 {
 	_cleanup_nl_sock_ struct nl_sock *host = NULL;

@@ -24,6 +24,8 @@ struct sandbox_lan {
 	struct inet_prefix host_addr, lan_addr;
 };
 int sandbox_lan_add(const struct sandbox_lan *lan, struct error *err);
+/* Adds lan's two addresses to the LAN sandbox_lan_add made (another family). */
+int sandbox_lan_add_address(const struct sandbox_lan *lan, struct error *err);
 void sandbox_lan_del(const struct sandbox_lan *lan);
 
 #endif

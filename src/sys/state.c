@@ -351,6 +351,110 @@ void state_remove(const char *dir, const char *topo)
 	remove_regular(dir, name);
 }
 
+#define NOTE_MAX 32
+
+/* The note's file name: the key with dots for slashes (an interface name has no slash). */
+static int note_name(const char *key, char *buf, size_t len, struct error *err)
+{
+	int n = snprintf(buf, len, "%s.sysctl", key);
+
+	if (n < 0 || (size_t)n >= len || !key[0] || key[0] == '.')
+		return error_set(err, -EINVAL, "sysctl '%s': no note can be named after it", key);
+	for (char *c = buf; *c; c++)
+		if (*c == '/')
+			*c = '.';
+	return 0;
+}
+
+int state_note_keep(const char *dir, const char *key, int old, bool *ret_made, struct error *err)
+{
+	_cleanup_close_ int dirfd = -1, fd = -1;
+	char name[NAME_MAX + 1], tmp[NAME_MAX + 8], text[NOTE_MAX];
+	int n, r;
+
+	*ret_made = false;
+	r = note_name(key, name, sizeof(name) - 4, err);
+	if (r >= 0)
+		r = state_dir_open(dir, true, &dirfd, err);
+	if (r < 0)
+		return r;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", name);
+	n = snprintf(text, sizeof(text), "%d\n", old);
+	r = fault_before("state note", err);
+	if (r < 0)
+		return r;
+	r = safe_openat(dirfd, dir, tmp, O_WRONLY | O_CREAT | O_TRUNC, SIZE_MAX, &fd, err);
+	if (r == -ENOENT)
+		r = error_set(err, -ENOENT, "%s vanished while being written", tmp);
+	if (r < 0)
+		return r;
+	if (write(fd, text, (size_t)n) != n || fsync(fd) < 0) {
+		r = error_errno(err, -errno, "write %s/%s", dir, tmp);
+		(void)unlinkat(dirfd, tmp, 0);
+		return r;
+	}
+	/* link(), not rename(): an existing note is the older, true value, and stays. */
+	if (linkat(dirfd, tmp, dirfd, name, 0) == 0)
+		*ret_made = true;
+	else if (errno != EEXIST)
+		r = error_errno(err, -errno, "link %s/%s", dir, name);
+	(void)unlinkat(dirfd, tmp, 0);
+	if (r < 0)
+		return r;
+	fault_after();
+	return 0;
+}
+
+int state_note_read(const char *dir, const char *key, int *ret_old, struct error *err)
+{
+	_cleanup_close_ int dirfd = -1, fd = -1;
+	char name[NAME_MAX + 1], text[NOTE_MAX + 1], *end;
+	ssize_t n;
+	long v;
+	int r;
+
+	*ret_old = -1;
+	r = note_name(key, name, sizeof(name), err);
+	if (r < 0)
+		return r;
+	r = state_dir_open(dir, false, &dirfd, err);
+	if (r >= 0)
+		r = safe_openat(dirfd, dir, name, O_RDONLY, NOTE_MAX, &fd, err);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	n = read(fd, text, NOTE_MAX);
+	if (n < 0)
+		return error_errno(err, -errno, "read %s/%s", dir, name);
+	text[n] = '\0';
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno || end == text || strcmp(end, "\n") != 0 || v < 0 || v > 1000000) {
+		char path[PATH_MAX + NAME_MAX + 2];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		return error_set(err, -EBADMSG, "%s is not a note of nsnet's: " REMOVE_HINT, path,
+				 path);
+	}
+	*ret_old = (int)v;
+	return 0;
+}
+
+int state_note_drop(const char *dir, const char *key, struct error *err)
+{
+	char name[NAME_MAX + 1];
+	int r = note_name(key, name, sizeof(name), err);
+
+	if (r >= 0)
+		r = fault_before("state note", err);
+	if (r < 0)
+		return r;
+	remove_regular(dir, name);
+	fault_after();
+	return 0;
+}
+
 void journal_init(struct journal *j, const char *dir, const char *topo)
 {
 	snprintf(j->dir, sizeof(j->dir), "%s", dir);

@@ -65,6 +65,22 @@ void state_abort(struct state_txn *txn);
 void state_remove(const char *dir, const char *topo);
 
 /*
+ * Notes, KEY.sysctl ("net.ipv6.conf.eth0.force_forwarding.sysctl"): the value
+ * a setting of the host that is not nsnet's had before nsnet first changed
+ * it, so that the `down` after which no topology needs it puts it back
+ * (core/plan-sysctl.c). Shared by the topologies: made with link() so that of
+ * two runs changing it at once, the first note (the true old value) stays.
+ *
+ * state_note_keep writes the note unless one exists (*ret_made says whether
+ * this call made it); state_note_read gives the noted value, -1 for none (a
+ * file that is no note of nsnet's is an error naming it); state_note_drop
+ * removes it. Writers count for fault injection like the record.
+ */
+int state_note_keep(const char *dir, const char *key, int old, bool *ret_made, struct error *err);
+int state_note_read(const char *dir, const char *key, int *ret_old, struct error *err);
+int state_note_drop(const char *dir, const char *key, struct error *err);
+
+/*
  * The journal, NAME.pending, one line per creation, written before the
  * object exists:
  *   "ns NAME MARK"  a namespace: its /run/netns placeholder appears carrying

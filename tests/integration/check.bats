@@ -116,8 +116,10 @@ probes() { jq -c "[.probes[] | select($1)]" <<<"$output"; }
 	assert_status 0
 	run nsnet check six --json
 	assert_status 0
-	assert_json '[.probes[] | select(.kind == "forward")] | map([.protocol, .port, .listen.by_nsnet, .result]) ==
-		[["tcp", 8080, true, "reached"], ["udp", 9000, true, "reached"], ["tcp", 8443, true, "reached"]]' "$output"
+	# "s1:80" reaches both of s1's families: probed in each.
+	assert_json '[.probes[] | select(.kind == "forward")] | map([.protocol, .port, .listen.address, .listen.by_nsnet, .result]) ==
+		[["tcp", 8080, "10.6.0.2", true, "reached"], ["tcp", 8080, "fd06::2", true, "reached"],
+		 ["udp", 9000, "10.6.0.3", true, "reached"], ["tcp", 8443, "fd06::2", true, "reached"]]' "$output"
 	assert_json '[.probes[] | select(.kind == "gateway" and .address == "fd06::1")] | length == 2 and all(.result == "reached")' "$output"
 	serve s1 80
 	run nsnet check six --json

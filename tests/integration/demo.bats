@@ -34,6 +34,23 @@ setup() {
 	[[ $output != *$'\033'* ]] || fail "escape sequences in non-terminal output"
 }
 
+@test "demo --dual-stack: examples/tutorial-dual.yaml built and verified in both families; exit 0" {
+	run nsnet demo --dual-stack
+	assert_status 0
+	# The very file of examples/, its comments aside.
+	local file
+	file=$(grep -v '^#' "$BATS_TEST_DIRNAME/../../examples/tutorial-dual.yaml" | sed 's/^/      /')
+	assert_output_contains "$file"
+	assert_output_contains "~ sysctl net.ipv6.conf.eth0.force_forwarding = 1"
+	assert_output_contains "ok   'red' -> 'blue' fd00:15::2 icmp: reached"
+	assert_output_contains "ok   host -> [fd00:15::5]:80 tcp => 'blue' [fd00:15::2]:80: reached"
+	assert_output_contains "(NAT66): the server in 'lan' sees 2001:db8:1::2"
+	assert_output_contains "(the forward over IPv6): the server in 'blue' sees 2001:db8:1::3"
+	# down gives the uplink back.
+	assert_output_contains "~ sysctl net.ipv6.conf.eth0.force_forwarding = 0"
+	[[ ${lines[-1]} =~ ^demo\ passed:\ [0-9]+\ checks\ passed,\ 0\ failed$ ]] || fail "last line: ${lines[-1]}"
+}
+
 @test "demo: the sandbox comes first: unshare precedes every mount, netlink socket and /run write" {
 	command -v strace >/dev/null || skip "no strace"
 	# LeakSanitizer cannot stop a traced process: no leak check here (test 1 has it).

@@ -57,56 +57,6 @@ up_ok() {
 	assert_status 0
 }
 
-# serve NS PROTO PORT WORD [BIND]: a server in NS ("-": the host) that reads a
-# line and answers "WORD got LINE from CLIENT-ADDRESS". PROTO is TCP, TCP6,
-# UDP or UDP6 (socat's); BIND an address to bind to.
-serve() {
-	local ns=$1 proto=$2 port=$3 word=$4 bind=${5:+,bind=$5} how=LISTEN
-	local -a cmd=(socat -T2)
-	[[ $proto != UDP* ]] || how=RECVFROM
-	[[ $proto != *6 ]] || bind+=,ipv6only=1
-	cmd+=("$proto-$how:$port,fork,reuseaddr$bind"
-		SYSTEM:"read -r l; echo $word got \$l from \$SOCAT_PEERADDR")
-	if [[ $ns == - ]]; then
-		"${cmd[@]}" </dev/null >/dev/null 2>&1 3>&- &
-	else
-		ip netns exec "$ns" "${cmd[@]}" </dev/null >/dev/null 2>&1 3>&- &
-	fi
-	PIDS+=($!)
-	wait_until 5 bound "$ns" "$proto" "$port"
-}
-
-bound() {
-	local flag=-ltnH
-	[[ $2 != UDP* ]] || flag=-lunH
-	if [[ $1 == - ]]; then
-		ss "$flag" "sport = :$3" | grep -q .
-	else
-		ip netns exec "$1" ss "$flag" "sport = :$3" | grep -q .
-	fi
-}
-
-# send NS ADDRESS PORT [PROTO]: "hello" to ADDRESS:PORT from NS ("-": the host), the answer.
-send() {
-	local -a cmd=(timeout 6 socat -T2 - "${4:-TCP}:$2:$3")
-	[[ ${4:-TCP} == UDP* ]] || cmd[-1]+=,connect-timeout=2
-	if [[ $1 == - ]]; then
-		echo hello | "${cmd[@]}" 2>&1
-	else
-		echo hello | ip netns exec "$1" "${cmd[@]}" 2>&1
-	fi
-}
-
-# assert_send NS ADDRESS PORT WANT [PROTO]: send's answer is WANT (a glob).
-assert_send() {
-	local got
-	got=$(send "$1" "$2" "$3" "${5:-TCP}")
-	# shellcheck disable=SC2053
-	[[ $got == $4 ]] || fail "from ${1/#-/the host} to $2:$3: expected '$4', got '$got'"
-}
-
-not_tentative() { [[ -z $(ip -n "$1" -6 addr show tentative) ]]; }
-
 @test "localhost: 127.0.0.1:PORT on the host reaches the forward; other local services still answer" {
 	up_ok "$TUTORIAL"
 	[[ $(<"$LOCALNET") == 1 ]] || fail "route_localnet of v-net-0 is $(<"$LOCALNET")"

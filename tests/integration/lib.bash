@@ -221,6 +221,13 @@ snapshot() {
 			read -r v <"/proc/sys/$f" || v=ERROR
 			echo "sysctl $f=$v"
 		done
+		# IPv6 forwarding and RAs of every host interface (an uplink's are the
+		# host's: down gives back what it changed).
+		for f in /proc/sys/net/ipv6/conf/*/force_forwarding /proc/sys/net/ipv6/conf/*/accept_ra; do
+			[[ -e $f ]] || continue
+			read -r v <"$f" 2>/dev/null || continue # its link went meanwhile
+			echo "sysctl ${f#/proc/sys/}=$v"
+		done
 		# Directory entries: name, type (f, d, l...) and symlink target.
 		find /run/netns -mindepth 1 -maxdepth 1 -printf 'run-netns %f %y %l\n' 2>&1
 		find /run/nsnet -mindepth 1 -printf 'run-nsnet %P %y %l\n' 2>&1
@@ -312,18 +319,77 @@ common_teardown() {
 setup() { common_setup; }
 teardown() { common_teardown; }
 
+# --- servers and clients that say who they saw ------------------------------------
+# Used by forward.bats and ipv6.bats; a test using serve sets PIDS=() in its
+# setup and kills "${PIDS[@]}" in its cleanup_test.
+# serve NS PROTO PORT WORD [BIND]: a server in NS ("-": the host) that reads a
+# line and answers "WORD got LINE from CLIENT-ADDRESS". PROTO is TCP, TCP6,
+# UDP or UDP6 (socat's); BIND an address to bind to.
+serve() {
+	local ns=$1 proto=$2 port=$3 word=$4 bind=${5:+,bind=$5} how=LISTEN
+	local -a cmd=(socat -T2)
+	[[ $proto != UDP* ]] || how=RECVFROM
+	[[ $proto != *6 ]] || bind+=,ipv6only=1
+	cmd+=("$proto-$how:$port,fork,reuseaddr$bind"
+		SYSTEM:"read -r l; echo $word got \$l from \$SOCAT_PEERADDR")
+	if [[ $ns == - ]]; then
+		"${cmd[@]}" </dev/null >/dev/null 2>&1 3>&- &
+	else
+		ip netns exec "$ns" "${cmd[@]}" </dev/null >/dev/null 2>&1 3>&- &
+	fi
+	PIDS+=($!)
+	wait_until 5 bound "$ns" "$proto" "$port"
+}
+
+bound() {
+	local flag=-ltnH
+	[[ $2 != UDP* ]] || flag=-lunH
+	if [[ $1 == - ]]; then
+		ss "$flag" "sport = :$3" | grep -q .
+	else
+		ip netns exec "$1" ss "$flag" "sport = :$3" | grep -q .
+	fi
+}
+
+# send NS ADDRESS PORT [PROTO]: "hello" to ADDRESS:PORT from NS ("-": the host), the answer.
+send() {
+	local -a cmd=(timeout 6 socat -T2 - "${4:-TCP}:$2:$3")
+	[[ ${4:-TCP} == UDP* ]] || cmd[-1]+=,connect-timeout=2
+	if [[ $1 == - ]]; then
+		echo hello | "${cmd[@]}" 2>&1
+	else
+		echo hello | ip netns exec "$1" "${cmd[@]}" 2>&1
+	fi
+}
+
+# assert_send NS ADDRESS PORT WANT [PROTO]: send's answer is WANT (a glob).
+assert_send() {
+	local got
+	got=$(send "$1" "$2" "$3" "${5:-TCP}")
+	# shellcheck disable=SC2053
+	[[ $got == $4 ]] || fail "from ${1/#-/the host} to $2:$3: expected '$4', got '$got'"
+}
+
+not_tentative() { [[ -z $(ip -n "$1" -6 addr show tentative) ]]; }
+# v6full ADDR: ADDR as socat's SOCAT_PEERADDR gives it ("[2001:0db8:...:0003]").
+v6full() { python3 -c 'import ipaddress, sys; print("[" + ipaddress.ip_address(sys.argv[1]).exploded + "]")' "$1"; }
+
 # --- the tutorial's outside LAN ----------------------------------------------
 # lan_up [--default-route]: a namespace `lan` behind a veth eth0 on the host,
-# made with iproute2 (the tests' scenery, never nsnet):
-#     host: eth0 192.168.1.2/24  <-- veth -->  lan: eth0 192.168.1.3/24
-# With --default-route the host routes everything else through the LAN, as a
-# host behind a router does (NAT needs somewhere to go).
+# made with iproute2 (the tests' scenery, never nsnet), in both families:
+#     host: eth0 192.168.1.2/24      <-- veth -->  lan: eth0 192.168.1.3/24
+#               2001:db8:1::2/64                             2001:db8:1::3/64
+# (IPv6 without DAD, usable at once). With --default-route the host routes
+# everything else of IPv4 through the LAN, as a host behind a router does
+# (NAT needs somewhere to go).
 lan_up() {
 	ip netns add lan
 	ip link add eth0 type veth peer name eth0 netns lan
 	ip addr add 192.168.1.2/24 dev eth0
+	ip addr add 2001:db8:1::2/64 dev eth0 nodad
 	ip link set eth0 up
 	ip -n lan addr add 192.168.1.3/24 dev eth0
+	ip -n lan addr add 2001:db8:1::3/64 dev eth0 nodad
 	ip -n lan link set eth0 up
 	ip -n lan link set lo up
 	if [[ ${1:-} == --default-route ]]; then

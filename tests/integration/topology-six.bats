@@ -56,7 +56,8 @@ cleanup_test() {
 			'any(.[]; .[0].concat == ["udp", $hp] and .[1].concat == ["10.6.0.3", $tp])' \
 			<<<"$elems" >/dev/null || fail "no element udp $((9000 + p)) -> 10.6.0.3:$((7000 + p)): $elems"
 	done
-	nft -j list map inet nsnet-six fwd6 | jq -e '[.nftables[] | select(.map) | .map.elem[]] | length == 1' \
+	# [fd06::2]:443, and "s1:80" in s1's second family.
+	nft -j list map inet nsnet-six fwd6 | jq -e '[.nftables[] | select(.map) | .map.elem[]] | length == 2' \
 		>/dev/null || fail "fwd6: $(nft list map inet nsnet-six fwd6)"
 	run nsnet up "$SIX"
 	assert_status 0

@@ -103,6 +103,9 @@ int ksim_sysctl(const struct ksim *k, const char *ns, const char *key)
 		return e->value;
 	if (strstr(key, "/route_localnet") && !strstr(key, "/default/"))
 		return ksim_sysctl(k, ns, "net/ipv4/conf/default/route_localnet");
+	/* Linux takes router advertisements unless told not to (accept_ra 1). */
+	if (strstr(key, "/accept_ra"))
+		return 1;
 	return 0;
 }
 
@@ -1134,6 +1137,14 @@ static void copy_place(const struct ksim *k, struct seen *s, const struct seen *
 		const struct seen *q;
 
 		*l = *kl;
+		/* A link dump carries accept_ra (IFLA_INET6_CONF), as src/sys/nl-observe.c reads it. */
+		{
+			char key[WORLD_SYSCTL_KEY_MAX];
+
+			snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_ra", kl->name);
+			l->accept_ra = ksim_sysctl(k, p->name, key);
+			l->has_accept_ra = l->accept_ra >= 0;
+		}
 		memset(l->peer_name, 0, sizeof(l->peer_name));
 		memset(l->peer_netns, 0, sizeof(l->peer_netns));
 		l->peer_resolved = l->peer_in_host = false;
@@ -1235,6 +1246,14 @@ struct world *ksim_observe(const struct ksim *k, const char *topo, const struct 
 	return w;
 }
 
+static int ksysctl_cmp(const void *x, const void *y)
+{
+	const struct ksysctl *a = x, *b = y;
+	int d = strcmp(a->ns, b->ns);
+
+	return d ? d : strcmp(a->key, b->key);
+}
+
 char *ksim_text(const struct ksim *k)
 {
 	_cleanup_(world_freep) struct world *w = observe(k, "", NULL, true);
@@ -1242,6 +1261,8 @@ char *ksim_text(const struct ksim *k)
 	struct strbuf b = {0};
 
 	strbuf_printf(&b, "%s", text);
+	/* Sorted: the order of the writes does not show. */
+	qsort(k->sysctls, k->n_sysctls, sizeof(*k->sysctls), ksysctl_cmp);
 	for (size_t i = 0; i < k->n_sysctls; i++)
 		strbuf_printf(&b, "sysctl %s%s%s = %d\n", k->sysctls[i].ns[0] ? k->sysctls[i].ns : "",
 			      k->sysctls[i].ns[0] ? ": " : "", k->sysctls[i].key, k->sysctls[i].value);

@@ -32,7 +32,7 @@
  *   - the topology's nft table (its comment, read from the script) and
  *     sysctls: a key of a missing namespace or interface does not exist, an
  *     interface's go with it, an interface's route_localnet starts from
- *     conf/default's, the rest default to 0.
+ *     conf/default's, accept_ra is 1, the rest default to 0.
  * What it leaves out: the local routing table, broadcast and multicast
  * routes, neighbours, a bridge taking its ports' MAC, carrier beyond "both
  * ends up", DAD, what a sysctl does to traffic, the content of nft tables

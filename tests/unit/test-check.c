@@ -134,6 +134,126 @@ static void test_routed_and_cable(void **state)
 }
 
 /*
+ * IPv6 derives like IPv4: every address an endpoint, the bridge's IPv6
+ * address a gateway, its members peers; a forward to NS:PORT probed in both
+ * families, each at the bridge address of its family.
+ */
+static const char dual[] =
+	"name: dual\n"
+	"bridges: {v-net-0: {addresses: [192.168.15.5/24, 'fd00:15::5/64'], nat: true}}\n"
+	"namespaces:\n"
+	"  red: {interfaces: {e: {bridge: v-net-0, addresses: [192.168.15.1/24, 'fd00:15::1/64']}},"
+	" routes: [{to: default, via: 192.168.15.5}, {to: '::/0', via: 'fd00:15::5'}]}\n"
+	"  blue: {interfaces: {e: {bridge: v-net-0, addresses: [192.168.15.2/24, 'fd00:15::2/64']}},"
+	" routes: [{to: default, via: 192.168.15.5}, {to: '::/0', via: 'fd00:15::5'}]}\n"
+	"forwards: [{port: 80, to: 'blue:8080'}]\n";
+
+/* The probes of dual's one segment, in both families. */
+#define DUAL_SEGMENT                                                                              \
+	"gateway red v-net-0 192.168.15.5\n"                                                       \
+	"peer red blue 192.168.15.2\n"                                                             \
+	"gateway red v-net-0 fd00:15::5\n"                                                         \
+	"peer red blue fd00:15::2\n"                                                               \
+	"gateway blue v-net-0 192.168.15.5\n"                                                      \
+	"peer blue red 192.168.15.1\n"                                                             \
+	"gateway blue v-net-0 fd00:15::5\n"                                                        \
+	"peer blue red fd00:15::1\n"
+
+static void test_dual_stack(void **state)
+{
+	(void)state;
+	expect_probes(dual, NULL,
+		      DUAL_SEGMENT
+		      "forward - blue 192.168.15.5:80/tcp\n"
+		      "forward - blue fd00:15::5:80/tcp\n");
+}
+
+/*
+ * Isolation in each family the two topologies share: an IPv6-only other
+ * topology is probed over IPv6 alone, a dual-stack one over both.
+ */
+static void test_isolation6(void **state)
+{
+	(void)state;
+	expect_probes(dual,
+		      "name: six\nbridges: {b6: {address: 'fd66::1/64'}}\n"
+		      "namespaces: {green: {interfaces: {e: {bridge: b6, addresses: ['fe80::2/64',"
+		      " 'fd66::2/64'], link-local: true}}}}\n",
+		      DUAL_SEGMENT
+		      "isolation red six/green fd66::2 blocked\n"
+		      "isolation green red fd00:15::1 blocked\n"
+		      "isolation blue six/green fd66::2 blocked\n"
+		      "isolation green blue fd00:15::2 blocked\n"
+		      "forward - blue 192.168.15.5:80/tcp\n"
+		      "forward - blue fd00:15::5:80/tcp\n");
+	expect_probes("name: v4\nbridges: {b: {address: 10.1.0.1/24}}\n"
+		      "namespaces: {a: {interfaces: {e: {bridge: b, address: 10.1.0.2/24}}}}\n",
+		      dual,
+		      "gateway a b 10.1.0.1\n"
+		      "isolation a dual/red 192.168.15.1 blocked\n"
+		      "isolation red a 10.1.0.2 blocked\n");
+	expect_probes("name: d2\nbridges: {b: {addresses: [10.1.0.1/24, 'fd01::1/64']}}\n"
+		      "namespaces: {a: {interfaces: {e: {bridge: b, addresses: [10.1.0.2/24,"
+		      " 'fd01::2/64']}}}}\n",
+		      dual,
+		      "gateway a b 10.1.0.1\n"
+		      "gateway a b fd01::1\n"
+		      "isolation a dual/red 192.168.15.1 blocked\n"
+		      "isolation red a 10.1.0.2 blocked\n"
+		      "isolation a dual/red fd00:15::1 blocked\n"
+		      "isolation red a fd01::2 blocked\n");
+}
+
+/* A forwarding item: a setting of the host, read, with no address or port. */
+static void test_forwarding_item(void **state)
+{
+	struct check_list l = {0};
+	struct error err = {0};
+	struct check_probe *p;
+	char line[256];
+
+	(void)state;
+	p = check_list_add_forwarding(&l, "eth0", "net/ipv6/conf/eth0/force_forwarding", &err);
+	assert_non_null(p);
+	assert_int_equal(p->kind, CHECK_FORWARDING);
+	assert_string_equal(check_kind_name(p->kind), "forwarding");
+	assert_string_equal(check_proto_name(p->proto), "sysctl");
+	assert_int_equal(p->port, 0);
+	check_probe_describe(p, line, sizeof(line));
+	assert_string_equal(line, "host forwards IPv6 arriving on 'eth0' "
+				  "(net.ipv6.conf.eth0.force_forwarding = 1)");
+	p = check_list_add_forwarding(&l, "v.net", "net/ipv6/conf/v.net/force_forwarding", &err);
+	check_probe_describe(p, line, sizeof(line));
+	assert_string_equal(line, "host forwards IPv6 arriving on 'v.net' "
+				  "(net/ipv6/conf/v.net/force_forwarding = 1)");
+	p = check_list_add_forwarding(&l, "all", "net/ipv6/conf/all/forwarding", &err);
+	check_probe_describe(p, line, sizeof(line));
+	assert_string_equal(line, "host forwards IPv6 (net.ipv6.conf.all.forwarding = 1)");
+	p->result = CHECK_UNREACHABLE;
+	assert_false(check_probe_ok(p));
+	p->result = CHECK_REACHED;
+	assert_true(check_probe_ok(p));
+	check_list_clear(&l);
+}
+
+/* Routed through the host between two IPv6 bridges, as for IPv4. */
+static void test_routed6(void **state)
+{
+	(void)state;
+	expect_probes("name: r6\nbridges: {b1: {address: 'fd01::1/64'}, b2: {address: 'fd02::1/64'}}\n"
+		      "namespaces:\n"
+		      "  a: {interfaces: {e: {bridge: b1, address: 'fd01::2/64'}},"
+		      " routes: [{to: '::/0', via: 'fd01::1'}]}\n"
+		      "  c: {interfaces: {e: {bridge: b2, address: 'fd02::2/64'}},"
+		      " routes: [{to: 'fd01::/64', via: 'fd02::1'}]}\n",
+		      NULL,
+		      "gateway a b1 fd01::1\n"
+		      "routed a c fd02::2\n"
+		      "gateway c b2 fd02::1\n"
+		      "routed c a fd01::2\n");
+}
+
+/*
  * Through a router namespace on both cables: probed both ways, as routed; with
  * the way back missing, not probed at all (it could not answer).
  */
@@ -224,6 +344,8 @@ int main(void)
 		cmocka_unit_test(test_routed_and_cable), cmocka_unit_test(test_router),
 		cmocka_unit_test(test_ring),
 		cmocka_unit_test(test_verdicts),
+		cmocka_unit_test(test_dual_stack),	  cmocka_unit_test(test_isolation6),
+		cmocka_unit_test(test_routed6),	  cmocka_unit_test(test_forwarding_item),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <linux/if.h>
 
 #include "core/doctor.h"
 #include "core/topology.h"
@@ -709,6 +710,124 @@ static void test_fix_commands(void **state)
 	fixture_free(x);
 }
 
+/* The dual-stack tutorial up: IPv6 on the bridge and the uplink, forwarding on. */
+static struct fixture *fixture_dual(void)
+{
+	struct fixture *x = fixture_new("tutorial-dual.yaml");
+	struct world *w = x->topo.have;
+
+	BOTH_HOSTS(x, st, addr_add(st, BR, "fd00:15::5/64"));
+	BOTH_HOSTS(x, st, addr_add(st, ETH0, "2001:db8:1::2/64"));
+	BOTH_HOSTS(x, st, route_add(st, "2001:db8:1::/64", ETH0, NULL, RTPROT_KERNEL));
+	BOTH_HOSTS(x, st, route_add(st, "fd00:15::/64", BR, NULL, RTPROT_KERNEL));
+	assert_int_equal(world_sysctl_set(w, "", "net/ipv6/conf/default/accept_ra", 1), 0);
+	assert_int_equal(world_sysctl_set(w, "", "net/ipv6/conf/all/force_forwarding", 0), 0);
+	assert_int_equal(world_sysctl_set(w, "", "net/ipv6/conf/v-net-0/force_forwarding", 1), 0);
+	assert_int_equal(world_sysctl_set(w, "", "net/ipv6/conf/eth0/force_forwarding", 1), 0);
+	return x;
+}
+
+/* IPv6 forwarding cleared under a topology that routes IPv6 (all.forwarding written 0). */
+static void test_ipv6_forwarding(void **state)
+{
+	static const char *const fix[] = {"sysctl", "-w", "net.ipv6.conf.v-net-0.force_forwarding=1",
+					  "net.ipv6.conf.eth0.force_forwarding=1", NULL};
+	static const char *const *const want[] = {fix, NULL};
+	struct fixture *x = fixture_dual();
+	const struct doctor_finding *d;
+	struct world *w = x->topo.have;
+
+	(void)state;
+	assert_int_equal(run(x), 0);
+	assert_int_equal(world_sysctl_set(w, "", "net/ipv6/conf/v-net-0/force_forwarding", 0), 0);
+	assert_int_equal(world_sysctl_set(w, "", "net/ipv6/conf/eth0/force_forwarding", 0), 0);
+	d = only(x, "ipv6-forward-off");
+	assert_int_equal(d->level, DOCTOR_PROBLEM);
+	assert_string_equal(d->topology, "tutorial");
+	assert_string_equal(d->subject, "IPv6 forwarding on 'v-net-0', 'eth0'");
+	assert_non_null(strstr(d->why, "any write of 0 to net.ipv6.conf.all.forwarding"));
+	fix_runs(d, want);
+	assert_non_null(strstr(d->fix, "'nsnet up FILE' again"));
+	/* Not up: up sets them, nothing to say. */
+	x->topo.have = NULL;
+	assert_int_equal(run(x), 0);
+	x->topo.have = w;
+	fixture_free(x);
+	/* The IPv4 tutorial: IPv6 forwarding is none of its business. */
+	x = fixture_new("tutorial.yaml");
+	assert_int_equal(world_sysctl_set(x->topo.have, "", "net/ipv6/conf/default/accept_ra", 1), 0);
+	assert_int_equal(run(x), 0);
+	fixture_free(x);
+}
+
+/* all.forwarding on, and an uplink that takes RAs only while not forwarding. */
+static void test_accept_ra_forwarding(void **state)
+{
+	static const char *const fix[] = {"sysctl", "-w", "net.ipv6.conf.eth0.accept_ra=2", NULL};
+	static const char *const *const want[] = {fix, NULL};
+	struct fixture *x = fixture_new("tutorial.yaml");
+	struct ns_link *eth0 = &x->f.host->links[ETH0 - 1];
+	const struct doctor_finding *d;
+
+	(void)state;
+	addr_add(x->f.host, ETH0, "2001:db8:1::2/64");
+	eth0->flags = IFF_UP;
+	eth0->has_accept_ra = true;
+	eth0->accept_ra = 1;
+	assert_int_equal(run(x), 0);
+	x->f.ip6_forwarding = 1;
+	d = only(x, "accept-ra-forwarding");
+	assert_int_equal(d->level, DOCTOR_WARNING);
+	assert_string_equal(d->subject, "net.ipv6.conf.eth0.accept_ra");
+	assert_non_null(strstr(d->why, "loses its IPv6 default route"));
+	fix_runs(d, want);
+	eth0->accept_ra = 2;
+	assert_int_equal(run(x), 0);
+	fixture_free(x);
+}
+
+/* A bridge or a namespace link that takes router advertisements again. */
+static void test_accept_ra_on(void **state)
+{
+	static const char *const fix[] = {"ip",	    "netns", "exec", "red", "sysctl", "-w",
+					  "net.ipv6.conf.veth-red.accept_ra=0", NULL};
+	static const char *const *const want[] = {fix, NULL};
+	struct fixture *x = fixture_new("tutorial.yaml");
+	struct ns_link *br = &x->topo.have->host->links[BR - 1];
+	struct ns_link *red = &x->topo.have->ns[1].st->links[1];
+	const struct doctor_finding *d;
+
+	(void)state;
+	br->has_accept_ra = red->has_accept_ra = true;
+	assert_int_equal(run(x), 0); /* accept_ra = 0 both */
+	br->accept_ra = 1;
+	d = only(x, "accept-ra-on");
+	assert_string_equal(d->subject, "bridge 'v-net-0'");
+	assert_non_null(strstr(d->fix, "sysctl -w net.ipv6.conf.v-net-0.accept_ra=0"));
+	br->accept_ra = 0;
+	red->accept_ra = 1;
+	d = only(x, "accept-ra-on");
+	assert_string_equal(d->subject, "link 'veth-red' in 'red'");
+	fix_runs(d, want);
+	fixture_free(x);
+}
+
+/* An ip6 chain dropping by policy: a warning until a topology routes IPv6. */
+static void test_drop_chain6(void **state)
+{
+	struct fixture *x = fixture_new("tutorial.yaml");
+
+	(void)state;
+	add_chain(x, "ip6", "filter", "FORWARD");
+	assert_int_equal(only(x, "forward-drop")->level, DOCTOR_WARNING);
+	fixture_free(x);
+	x = fixture_dual();
+	add_chain(x, "ip6", "filter", "FORWARD");
+	assert_int_equal(only(x, "forward-drop")->level, DOCTOR_PROBLEM);
+	assert_non_null(strstr(x->rep.v[0].why, "IPv6 traffic"));
+	fixture_free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -719,6 +838,8 @@ int main(void)
 		cmocka_unit_test(test_mtu_cable),     cmocka_unit_test(test_default_route),
 		cmocka_unit_test(test_hostile_chain), cmocka_unit_test(test_hostile_ifnames),
 		cmocka_unit_test(test_fix_commands),
+		cmocka_unit_test(test_ipv6_forwarding), cmocka_unit_test(test_accept_ra_forwarding),
+		cmocka_unit_test(test_accept_ra_on),	cmocka_unit_test(test_drop_chain6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,20 +23,11 @@
 #include "core/plan.h"
 #include "core/topology.h"
 #include "slurp.h"
+#include "topo-file.h"
 
 static struct topology *load(const char *path)
 {
-	struct topology *t = NULL;
-	struct error err = {0};
-	size_t n;
-	char *buf = slurp(path, &n);
-
-	if (!buf)
-		fail_msg("cannot read %s", path);
-	if (topology_parse(path, buf, n, &t, &err) < 0)
-		fail_msg("%s", err.msg);
-	free(buf);
-	return t;
+	return topo_file_load(path);
 }
 
 /* text against the golden file path; NSNET_GOLDEN_UPDATE=1 writes it instead. */
@@ -80,11 +71,12 @@ static void golden_script(const char *yaml, const char *name)
 
 static void test_golden(void **state)
 {
-	static const char *const names[] = {"localhost", "two-bridges", "bridge-only"};
+	static const char *const names[] = {"localhost", "two-bridges", "bridge-only", "dual"};
 	char yaml[512];
 
 	(void)state;
 	golden_script(EXAMPLES_DIR "/tutorial.yaml", "tutorial");
+	golden_script(EXAMPLES_DIR "/tutorial-dual.yaml", "tutorial-dual");
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		snprintf(yaml, sizeof(yaml), "%s/%s.yaml", GOLDEN_FW_DIR, names[i]);
 		golden_script(yaml, names[i]);

@@ -181,7 +181,8 @@ static void test_shapes(void **state)
 	assert_has(dot, "\"ns/web.1\" -> \"ns/db\" [taillabel=\"p_0 10.1.0.1/30\", "
 			"headlabel=\"p_1\"];");
 	assert_has(dot, "\"host\" -> \"ns/web.1\" [dir=forward, ");
-	assert_has(dot, "label=\"udp 8000-8001 -> 10.0.0.2:9000-9001\"];");
+	/* web.1 has both families: "NS:PORT" reaches both. */
+	assert_has(dot, "label=\"udp 8000-8001 -> 10.0.0.2:9000-9001, [fd00::2]:9000-9001\"];");
 	assert_has(dot, "\"host\" -> \"ns/db\" [dir=forward, ");
 	assert_has(dot, "label=\"tcp 192.0.2.1:443 -> 10.0.0.3:8443\"];");
 	free(dot);

@@ -184,6 +184,10 @@ static struct world *world_sandbox(void)
 	wb_route(h, "fe80::/64", ETH0, NULL, RTPROT_KERNEL);
 	assert_int_equal(world_sysctl_set(w, "", "net/ipv4/ip_forward", 0), 0);
 	assert_int_equal(world_sysctl_set(w, "", "net/ipv4/conf/default/route_localnet", 0), 0);
+	/* The IPv6 settings plan-sysctl.c reads: Linux's defaults. */
+	assert_int_equal(world_sysctl_set(w, "", "net/ipv6/conf/default/accept_ra", 1), 0);
+	assert_int_equal(world_sysctl_set(w, "", "net/ipv6/conf/all/force_forwarding", 0), 0);
+	assert_int_equal(world_sysctl_set(w, "", "net/ipv6/conf/all/forwarding", 0), 0);
 	return w;
 }
 
@@ -246,6 +250,15 @@ static struct world *world_tutorial(const struct topology *t, bool down_view)
 	/* Forwarding on, and localhost reaching the forward behind v-net-0 (fw.h). */
 	assert_int_equal(world_sysctl_set(w, "", "net/ipv4/ip_forward", 1), 0);
 	assert_int_equal(world_sysctl_set(w, "", "net/ipv4/conf/v-net-0/route_localnet", 1), 0);
+	/* No RAs taken by what nsnet made; no IPv6 forwarding: an IPv4-only bridge. */
+	assert_int_equal(world_sysctl_set(w, "", "net/ipv6/conf/v-net-0/accept_ra", 0), 0);
+	assert_int_equal(world_sysctl_set(w, "", "net/ipv6/conf/v-net-0/force_forwarding", 0), 0);
+	assert_int_equal(world_sysctl_set(w, "", "net/ipv6/conf/eth0/force_forwarding", 0), 0);
+	assert_int_equal(world_sysctl_set(w, "", "net/ipv6/conf/eth0/accept_ra", 1), 0);
+	if (!down_view) {
+		assert_int_equal(world_sysctl_set(w, "red", "net/ipv6/conf/veth-red/accept_ra", 0), 0);
+		assert_int_equal(world_sysctl_set(w, "blue", "net/ipv6/conf/veth-blue/accept_ra", 0), 0);
+	}
 	wb_world_done(w);
 	return w;
 }
@@ -257,6 +270,10 @@ static struct world *world_direct(bool down_view)
 
 	tutorial_ns(w, "red", "blue", "veth-blue", "192.168.15.1/24", down_view);
 	tutorial_ns(w, "blue", "red", "veth-red", "192.168.15.2/24", down_view);
+	if (!down_view) {
+		assert_int_equal(world_sysctl_set(w, "red", "net/ipv6/conf/veth-red/accept_ra", 0), 0);
+		assert_int_equal(world_sysctl_set(w, "blue", "net/ipv6/conf/veth-blue/accept_ra", 0), 0);
+	}
 	wb_world_done(w);
 	return w;
 }

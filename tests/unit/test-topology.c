@@ -301,6 +301,41 @@ static void ranges(void **state)
 }
 
 /*
+ * "NS:PORT" reaches every family the namespace has: both addresses of a
+ * dual-stack one (IPv6 beyond link-local), the IPv6 one of an IPv6-only
+ * one, with a host address that address's family alone.
+ */
+static void ns_target_families(void **state)
+{
+	struct topology *t = parse_ok(
+		"dual.yaml", "bridges: {b: {addresses: [10.0.0.1/24, 'fd00::1/64']}}\n"
+			     "namespaces:\n"
+			     "  both: {interfaces: {e: {bridge: b, addresses: ['fd00::2/64', "
+			     "10.0.0.2/24]}}}\n"
+			     "  six: {interfaces: {e: {bridge: b, addresses: ['fe80::3/64', "
+			     "'fd00::3/64'], link-local: true}}}\n"
+			     "forwards:\n"
+			     "  - {port: 80, to: 'both:80'}\n"
+			     "  - {port: 81, to: 'six:80'}\n"
+			     "  - {port: 82, to: 'both:80', host-address: 'fd00::1'}\n"
+			     "  - {port: 83, to: '10.0.0.2:80'}\n");
+	const struct topology_forward *f = t->forwards;
+
+	(void)state;
+	assert_addr(&f[0].to, "10.0.0.2");
+	assert_addr(&f[0].to6, "fd00::2");
+	assert_ptr_equal(topology_forward_to(&f[0], AF_INET), &f[0].to);
+	assert_ptr_equal(topology_forward_to(&f[0], AF_INET6), &f[0].to6);
+	assert_addr(&f[1].to, "fd00::3");
+	assert_int_equal(f[1].to6.family, 0);
+	assert_null(topology_forward_to(&f[1], AF_INET));
+	assert_addr(&f[2].to, "fd00::2");
+	assert_int_equal(f[2].to6.family, 0);
+	assert_null(topology_forward_to(&f[3], AF_INET6));
+	topology_free(t);
+}
+
+/*
  * The keys that say what the file means (link-local addresses, overlapping
  * subnets, a router namespace), with their positions, and the edges of the
  * address rules that are accepted: /31, /32 and /127 have no network or
@@ -506,7 +541,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tutorial_model), cmocka_unit_test(direct_cable),
 		cmocka_unit_test(defaults),	  cmocka_unit_test(ipv6),
-		cmocka_unit_test(ranges),	  cmocka_unit_test(meaning_keys),
+		cmocka_unit_test(ranges),
+		cmocka_unit_test(ns_target_families),	  cmocka_unit_test(meaning_keys),
 		cmocka_unit_test(generated),	  cmocka_unit_test(many_forwards),
 		cmocka_unit_test(bad_corpus),	  cmocka_unit_test(examples),
 	};

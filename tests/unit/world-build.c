@@ -228,6 +228,11 @@ static void put_place(struct strbuf *out, const char *title, const struct netsta
 	free(ls.v);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 char *wb_world_text(const struct world *w)
 {
 	struct strbuf out = {0};
@@ -248,12 +253,27 @@ char *wb_world_text(const struct world *w)
 	else
 		strbuf_printf(&out, "firewall none\n");
 	strbuf_printf(&out, "ip_forward %d\n", w->ip_forward);
-	/* In the order read; a key that does not exist (-1) says nothing. */
-	for (size_t i = 0; i < w->n_sysctls; i++)
-		if (w->sysctls[i].value >= 0)
-			strbuf_printf(&out, "sysctl %s%s%s = %d\n", w->sysctls[i].ns,
+	/* Sorted (the order of reading does not show); a key that does not exist (-1) says nothing. */
+	{
+		struct strbuf sb = {0};
+		char **lines = wb_must(calloc(w->n_sysctls + 1, sizeof(*lines)));
+		size_t n = 0;
+
+		for (size_t i = 0; i < w->n_sysctls; i++) {
+			if (w->sysctls[i].value < 0)
+				continue;
+			strbuf_printf(&sb, "sysctl %s%s%s = %d\n", w->sysctls[i].ns,
 				      w->sysctls[i].ns[0] ? ": " : "", w->sysctls[i].key,
 				      w->sysctls[i].value);
+			lines[n++] = wb_must(strbuf_take(&sb));
+		}
+		qsort(lines, n, sizeof(*lines), cmp_str);
+		for (size_t i = 0; i < n; i++) {
+			strbuf_printf(&out, "%s", lines[i]);
+			free(lines[i]);
+		}
+		free(lines);
+	}
 	for (size_t i = 0; i < w->claims.n; i++)
 		strbuf_printf(&out, "claim %s\n", w->claims.names[i]);
 	return wb_must(strbuf_take(&out));
