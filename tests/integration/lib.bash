@@ -238,18 +238,23 @@ snapshot() {
 	} | LC_ALL=C sort >"$1"
 }
 
-# leak_diff BEFORE: snapshot now and compare with BEFORE, polling for up to
+# leak_diff BEFORE [HOST]: snapshot now and compare with BEFORE, polling for up to
 # ~5 s because namespace teardown in the kernel is asynchronous (the host end of
-# a veth whose peer was in a deleted namespace goes away a little later).
+# a veth whose peer was in a deleted namespace goes away a little later). With
+# HOST, on that host (see host_start below).
 leak_diff() {
-	local before=$1 after=$BATS_TEST_TMPDIR/after tries=0
+	local before=$1 host=${2:-} after=$BATS_TEST_TMPDIR/after${2:+-$2} tries=0
 	while :; do
-		snapshot "$after"
+		if [[ -n $host ]]; then
+			host_snapshot "$host" "$after"
+		else
+			snapshot "$after"
+		fi
 		diff -q "$before" "$after" >/dev/null && return 0
 		((++tries < ${LEAK_TRIES:-50})) || break
 		sleep 0.1
 	done
-	echo "LEAK CHECK FAILED: state after the test differs from before (- before, + after):" >&2
+	echo "LEAK CHECK FAILED${host:+ on host $host}: state after the test differs from before (- before, + after):" >&2
 	diff -u "$before" "$after" >&2
 	return 1
 }
@@ -381,20 +386,6 @@ on_host() {
 host_snapshot() {
 	on_host "$1" bash -c "$(declare -f snapshot _snap_ip; declare -p _SNAP_IP_CMDS \
 		_SNAP_IP_BATCH _SNAP_JQ); snapshot \"\$1\"" host_snapshot "$2"
-}
-
-# host_leak_diff NAME BEFORE: as leak_diff, on host NAME.
-host_leak_diff() {
-	local name=$1 before=$2 after=$BATS_TEST_TMPDIR/after-$1 tries=0
-	while :; do
-		host_snapshot "$name" "$after"
-		diff -q "$before" "$after" >/dev/null && return 0
-		((++tries < ${LEAK_TRIES:-50})) || break
-		sleep 0.1
-	done
-	echo "LEAK CHECK FAILED on host $name (- before, + after):" >&2
-	diff -u "$before" "$after" >&2
-	return 1
 }
 
 # wire_two [FAMILY]: hosts a and b joined by eth1; FAMILY 6 adds fd31::1/64 and fd31::2/64.

@@ -150,8 +150,8 @@ EOF
 	assert_status 0
 	run on_host b nsnet down segb
 	assert_status 0
-	host_leak_diff a "$T/a-before"
-	host_leak_diff b "$T/b-before"
+	leak_diff "$T/a-before" a
+	leak_diff "$T/b-before" b
 }
 
 @test "remotes: adding and removing one changes only FDB entries; a lost entry is drift, repaired" {
@@ -259,7 +259,7 @@ EOF
 	for h in a b c; do
 		run on_host $h nsnet down seg$h
 		assert_status 0
-		host_leak_diff $h "$T/$h-before"
+		leak_diff "$T/$h-before" $h
 	done
 }
 
@@ -303,7 +303,7 @@ EOF
 	for ((k = 1; k <= n; k += ${NSNET_SAMPLE_K:-1})); do
 		NSNET_FAULT_AT=$k run nsnet up "$T/sega.yaml"
 		[[ $status -eq 1 && $output == *"injected fault #$k"* ]] || fail "K=$k: $status $output"
-		host_leak_diff a "$T/a-before" || fail "K=$k: not back to the baseline"
+		leak_diff "$T/a-before" a || fail "K=$k: not back to the baseline"
 	done
 	# Every step of a kept device's change too: one remote more, one less.
 	run nsnet up "$T/sega.yaml"
@@ -313,6 +313,6 @@ EOF
 	for k in 1 2 3; do
 		NSNET_FAULT_AT=$k run nsnet up "$T/sega.yaml"
 		[[ $status -eq 1 ]] || fail "K=$k: $status $output"
-		host_leak_diff a "$T/a-up" || fail "K=$k: the entries not put back"
+		leak_diff "$T/a-up" a || fail "K=$k: the entries not put back"
 	done
 }
