@@ -50,5 +50,7 @@ const char *doctor_link_name(const struct netstate *st, int ifindex);
 
 /* Routes, rp_filter, MTUs and the default route of one topology. */
 void doctor_check_topology(struct doctor_ctx *c, const struct doctor_topo *dt);
+/* Its bridges that span hosts: remotes, VNIs, MTU (doctor-vxlan.c). */
+void doctor_check_vxlan(struct doctor_ctx *c, const struct doctor_topo *dt, size_t t);
 
 #endif

@@ -316,3 +316,39 @@ EOF
 		leak_diff "$T/a-up" a || fail "K=$k: the entries not put back"
 	done
 }
+
+@test "doctor: a clean tunnel, a remote on another VNI, a device MTU too large, an unreachable remote" {
+	local vx
+	two_hosts_up
+	run nsnet doctor sega
+	assert_status 0
+	assert_output_contains "no problem found"
+	# b on VNI 43: caught by what b itself sends to a's port.
+	VNI=43 seg b segb 10.40.0.2 b1 10.40.0.12 172.31.0.1
+	run on_host b nsnet up "$T/segb.yaml"
+	assert_status 0
+	unreached a a1 10.40.0.12 || fail "a1 reached b1 across two VNIs"
+	run nsnet doctor sega --json
+	assert_status 1
+	assert_json '[.findings[] | select(.id == "vxlan-vni-mismatch")] | length == 1 and
+		(.[0].what | contains("remote 172.31.0.2 sends VXLAN to port 4789 with VNI 43; bridge '"'"'br0'"'"' uses VNI 42"))'
+	seg b segb 10.40.0.2 b1 10.40.0.12 172.31.0.1
+	run on_host b nsnet up "$T/segb.yaml"
+	assert_status 0
+	# The device at 1500, as the kernel makes it without dev: too large by 50.
+	vx=$(vxdev a)
+	ip link set dev "$vx" mtu 1500
+	run nsnet doctor sega --json
+	assert_status 1
+	assert_json '[.findings[] | select(.id == "vxlan-mtu")][0] | (.what | contains("its frames need 1550 bytes"))
+		and (.fix | startswith("ip link set dev '"$vx"' mtu 1450"))'
+	run nsnet up "$T/sega.yaml"
+	assert_status 0
+	# The wire cut: nothing answers any more.
+	on_host b ip link set eth1 down
+	run nsnet doctor sega --json
+	assert_status 1
+	assert_json '[.findings[] | select(.id == "vxlan-remote-unreachable")][0].what |
+		contains("remote 172.31.0.2 answered nothing")'
+	on_host b ip link set eth1 up
+}

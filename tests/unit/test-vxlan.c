@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include "core/doctor.h"
 #include "core/fw.h"
 #include "core/plan.h"
 #include "core/topology.h"
@@ -346,12 +347,98 @@ static void test_plan_refusals(void **state)
 	topology_free(t);
 }
 
+static bool has_finding(const struct doctor_report *r, const char *id, const char *needle)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->v[i].id, id) == 0 && (!needle || strstr(r->v[i].what, needle)))
+			return true;
+	return false;
+}
+
+/* The doctor's judgement of what a prober saw of remote 172.31.0.2 (and .3). */
+static void test_doctor(void **state)
+{
+	static const char *const both[] = {"172.31.0.2", "172.31.0.3"};
+	struct topology *t = parse(FILE_A);
+	struct world *w = world_up(both, 2, 42);
+	struct doctor_vxlan_remote seen[2] = {0};
+	struct doctor_topo dt = {.want = t, .have = w};
+	struct doctor_facts f = {.ip_forward = 1,
+				 .bridge_nf_ip4 = -1,
+				 .bridge_nf_ip6 = -1,
+				 .host = w->host,
+				 .topos = &dt,
+				 .n_topos = 1,
+				 .vxlan = seen,
+				 .n_vxlan = 2};
+	struct doctor_report r = {0};
+
+	(void)state;
+	snprintf(dt.name, sizeof(dt.name), "a");
+	for (size_t i = 0; i < 2; i++) {
+		seen[i] = (struct doctor_vxlan_remote){.bridge = &t->bridges[0],
+						       .probed = true,
+						       .tunnel_probed = true,
+						       .echo_reply = true,
+						       .tunnel_reply = true};
+		assert_int_equal(inet_addr_parse(both[i], &seen[i].remote, NULL), 0);
+	}
+	assert_int_equal(doctor_run(&f, &r, NULL), 0);
+	assert_int_equal(r.n, 0);
+	doctor_report_clear(&r);
+
+	/* .2 sends VNI 43 only; .3 answers nothing at all. */
+	seen[0].tunnel_reply = false;
+	seen[0].vnis[0] = 43;
+	seen[0].n_vnis = 1;
+	seen[1] = (struct doctor_vxlan_remote){.bridge = &t->bridges[0],
+					       .probed = true,
+					       .tunnel_probed = true,
+					       .remote = seen[1].remote};
+	assert_int_equal(doctor_run(&f, &r, NULL), 0);
+	assert_true(has_finding(&r, "vxlan-vni-mismatch",
+				"172.31.0.2 sends VXLAN to port 4789 "
+				"with VNI 43; bridge 'br0' uses VNI 42"));
+	assert_true(has_finding(&r, "vxlan-remote-unreachable", "remote 172.31.0.3 answered"));
+	assert_int_equal(r.n, 2);
+	doctor_report_clear(&r);
+
+	/* Ours among what it sent: no mismatch (a stale datagram of another VNI is not one). */
+	seen[0].vnis[1] = 42;
+	seen[0].n_vnis = 2;
+	seen[1].echo_reply = true; /* there, but silent through the tunnel: a warning */
+	assert_int_equal(doctor_run(&f, &r, NULL), 0);
+	assert_false(has_finding(&r, "vxlan-vni-mismatch", NULL));
+	assert_true(has_finding(&r, "vxlan-tunnel-silent", "172.31.0.3"));
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.v[0].level, DOCTOR_WARNING);
+	doctor_report_clear(&r);
+
+	/* The device at 1500 on an underlay of 1500; no route to .3 any more. */
+	seen[1].tunnel_reply = true;
+	w->host->links[2].mtu = 1500;
+	w->host->n_routes = 0;
+	assert_int_equal(inet_prefix_parse("172.31.0.2/32", &w->host->routes[0].dst, NULL), 0);
+	w->host->n_routes = 1;
+	assert_int_equal(doctor_run(&f, &r, NULL), 0);
+	assert_true(has_finding(&r, "vxlan-mtu", "its MTU is 1500, so its frames need 1550 bytes"));
+	assert_true(has_finding(&r, "vxlan-remote-unreachable", "no route to remote 172.31.0.3"));
+	for (size_t i = 0; i < r.n; i++)
+		if (strcmp(r.v[i].id, "vxlan-mtu") == 0)
+			assert_non_null(
+				strstr(r.v[i].fix, "ip link set dev nsv-26e65d5f mtu 1450"));
+	doctor_report_clear(&r);
+	world_free(w);
+	topology_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),     cmocka_unit_test(test_fw_golden),
 		cmocka_unit_test(test_plan_new),     cmocka_unit_test(test_plan_ipv6_dev),
 		cmocka_unit_test(test_plan_remotes), cmocka_unit_test(test_plan_refusals),
+		cmocka_unit_test(test_doctor),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
