@@ -117,6 +117,10 @@ EOF
 	[[ $(fdb_dsts b) == '["172.31.0.1"]' ]] || fail "fdb on b: $(fdb_dsts b)"
 	run bridge -j fdb show dev "$vx"
 	assert_json '[.[] | select(.mac == "00:00:00:00:00:00")][0] | .state == "permanent"'
+	run nsnet status sega --json
+	assert_status 0
+	assert_json ".in_sync == true and .owned.fdb == [{\"device\": \"$vx\", \"dst\": \"172.31.0.2\"}]
+		and ([.owned.links[] | select(.kind == \"vxlan\" and .name == \"$vx\")] | length) == 1"
 
 	reach a a1 10.40.0.12 || fail "a1 -> b1"
 	reach b b1 10.40.0.11 || fail "b1 -> a1"
