@@ -70,16 +70,15 @@ struct doctor_topo {
  */
 #define DOCTOR_VNIS_MAX 4
 struct doctor_vxlan_remote {
-	size_t topo;		     /* index into topos */
+	size_t topo;			      /* index into topos */
 	const struct topology_bridge *bridge; /* of that topology's file, with its vxlan */
 	struct inet_addr remote;
-	bool probed;		     /* the echoes were sent */
-	bool echo_reply;	     /* the remote's host answered on the underlay */
-	bool tunnel_probed;	     /* the bridge has an address of the underlay's family */
-	bool tunnel_reply;	     /* the answer to that came back through the tunnel */
+	bool probed;			/* the echoes were sent */
+	bool echo_reply;		/* the remote's host answered on the underlay */
+	bool tunnel_probed;		/* the bridge has an address of the underlay's family */
+	bool tunnel_reply;		/* the answer to that came back through the tunnel */
 	uint32_t vnis[DOCTOR_VNIS_MAX]; /* VNIs of the datagrams it sent to the port */
 	size_t n_vnis;
-	char note[128];		     /* why it was not probed */
 };
 
 struct doctor_facts {

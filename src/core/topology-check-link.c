@@ -68,8 +68,8 @@ int checker_host_names(struct checker *c)
 		h[n++] = (struct host_name){t->bridges[b].name, t->bridges[b].pos, b, 0, 0};
 	for (size_t b = 0; b < t->n_bridges; b++)
 		if (t->bridges[b].vxlan)
-			h[n++] = (struct host_name){t->bridges[b].vxlan->name,
-						    t->bridges[b].vxlan->pos, b, 0, 0, true};
+			h[n++] = (struct host_name){
+				t->bridges[b].vxlan->name, t->bridges[b].vxlan->pos, b, 0, 0, true};
 	for (size_t s = 0; s < t->n_namespaces; s++)
 		for (size_t i = 0; i < t->namespaces[s].n_ifaces; i++) {
 			const struct topology_iface *ifc = &t->namespaces[s].ifaces[i];

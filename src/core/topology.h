@@ -53,8 +53,8 @@
 #define TOPOLOGY_CHECKS_MAX 4096
 
 #define TOPOLOGY_VXLAN_REMOTES_MAX 256 /* per bridge */
-#define TOPOLOGY_VXLAN_PORT 4789	/* IANA's VXLAN port, the default */
-#define TOPOLOGY_VNI_MAX 16777215	/* 24 bits */
+#define TOPOLOGY_VXLAN_PORT 4789       /* IANA's VXLAN port, the default */
+#define TOPOLOGY_VNI_MAX 16777215      /* 24 bits */
 
 #define TOPOLOGY_MTU_MIN 68
 #define TOPOLOGY_MTU_MAX 65535
@@ -79,9 +79,10 @@ struct topology_addr {
  */
 struct topology_vxlan {
 	char name[IFNAME_MAX + 1]; /* the device, derived */
-	struct topology_pos pos;   /* of the "vxlan:" key */
+	struct topology_pos pos;   /* of its mapping */
 	uint32_t id;		   /* the VNI */
-	struct topology_addr remotes[TOPOLOGY_VXLAN_REMOTES_MAX]; /* prefix.len: the full length */
+	/* The other hosts' underlay addresses; prefix.len is the full length. */
+	struct topology_addr remotes[TOPOLOGY_VXLAN_REMOTES_MAX];
 	size_t n_remotes;
 	struct inet_addr local; /* family 0: none, the kernel picks the source */
 	struct topology_pos local_pos;

@@ -64,11 +64,11 @@ struct world_vxlan {
 	char name[IFNAME_MAX + 1];
 	uint32_t id;
 	uint16_t port;
-	struct inet_addr local;	 /* family 0: none */
-	struct inet_addr group;	 /* a default remote or group; family 0: none */
-	int link;		 /* IFLA_VXLAN_LINK: the underlay device; 0 none */
+	struct inet_addr local; /* family 0: none */
+	struct inet_addr group; /* a default remote or group; family 0: none */
+	int link;		/* IFLA_VXLAN_LINK: the underlay device; 0 none */
 	bool learning;
-	bool fdb_read;		 /* its entries were read (the topology's own) */
+	bool fdb_read; /* its entries were read (the topology's own) */
 	struct world_fdb *fdb;
 	size_t n_fdb;
 };

@@ -200,7 +200,8 @@ static json_t *owned_fdb(const struct nsnet_status *s)
 			continue;
 		for (size_t k = 0; k < x->n_fdb; k++) {
 			inet_addr_format(&x->fdb[k].dst, dst, sizeof(dst));
-			json_array_append_new(v, json_pack("{s:s, s:s}", "device", x->name, "dst", dst));
+			json_array_append_new(
+				v, json_pack("{s:s, s:s}", "device", x->name, "dst", dst));
 		}
 	}
 	return v;

@@ -120,12 +120,13 @@ static int gather_vxlan(struct doctor_facts *f, struct error *err)
 				v->remote = *a;
 				v->probed = vx->dev[0] || plan_route_lookup(dt->have->host, a);
 				for (size_t i = 0; i < br->n_addrs; i++)
-					v->tunnel_probed = v->tunnel_probed ||
-							   br->addrs[i].prefix.addr.family == a->family;
+					v->tunnel_probed =
+						v->tunnel_probed ||
+						br->addrs[i].prefix.addr.family == a->family;
 			}
 		}
 	}
-	return probe_vxlan(f->vxlan, f->n_vxlan, VXLAN_PROBE_MS, err);
+	return probe_vxlan_run(f->vxlan, f->n_vxlan, VXLAN_PROBE_MS, err);
 }
 
 int doctor_facts_gather(struct nsctx *c, struct doctor_topo *topos, size_t n,

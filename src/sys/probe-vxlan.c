@@ -243,7 +243,7 @@ static int open_socks(struct socks *s, const struct doctor_vxlan_remote *v, size
 	return 0;
 }
 
-int probe_vxlan(struct doctor_vxlan_remote *v, size_t n, unsigned timeout_ms, struct error *err)
+int probe_vxlan_run(struct doctor_vxlan_remote *v, size_t n, unsigned timeout_ms, struct error *err)
 {
 	struct socks s = {{-1, -1}, {-1, -1}};
 	uint16_t id = (uint16_t)(getpid() ^ 0x7678);

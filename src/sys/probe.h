@@ -35,6 +35,7 @@ socklen_t probe_sockaddr(const struct inet_addr *a, uint16_t port, struct sockad
  * of v (probe-vxlan.c): see struct doctor_vxlan_remote.
  */
 struct doctor_vxlan_remote;
-int probe_vxlan(struct doctor_vxlan_remote *v, size_t n, unsigned timeout_ms, struct error *err);
+int probe_vxlan_run(struct doctor_vxlan_remote *v, size_t n, unsigned timeout_ms,
+		    struct error *err);
 
 #endif
