@@ -122,6 +122,9 @@ EOF
 	assert_json ".in_sync == true and .owned.fdb == [{\"device\": \"$vx\", \"dst\": \"172.31.0.2\"}]
 		and ([.owned.links[] | select(.kind == \"vxlan\" and .name == \"$vx\")] | length) == 1"
 
+	run nsnet graph "$T/sega.yaml"
+	assert_output_contains 'label="br0\n10.40.0.1/24\nvxlan 42 to 172.31.0.2"'
+
 	reach a a1 10.40.0.12 || fail "a1 -> b1"
 	reach b b1 10.40.0.11 || fail "b1 -> a1"
 	reach a a1 10.40.0.2 || fail "a1 -> b's bridge"
