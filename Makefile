@@ -15,7 +15,8 @@
 #   make bench      nsnet beside a shell script, ip -batch, the CNI plugins and a C floor, for
 #                   BENCH_N namespaces (default "10 100 1000"), BENCH_REPS runs each (3; the
 #                   script and CNI BENCH_SLOW_REPS at N=1000: 1), and the port-forward scale
-#                   (BENCH_FORWARDS, "" to skip); in one sandbox. Table on stdout, JSON and
+#                   (BENCH_FORWARDS, "" to skip), TCP throughput across a VXLAN tunnel to a
+#                   second host beside one host (BENCH_VXLAN seconds, 0 to skip); in one sandbox. Table on stdout, JSON and
 #                   SVG in $(BUILD)/bench/. NSNET=path benchmarks another nsnet binary.
 #   make install    nsnet to /usr/local/sbin, man pages to /usr/local/share/man
 #   make clean
@@ -34,6 +35,8 @@ BENCH_REPS ?= 3
 BENCH_SLOW_REPS ?= 1
 BENCH_FORWARDS ?= 10 1000 10000
 BENCH_CONNS ?= 2000
+# seconds of each VXLAN throughput measure (a1 -> b1 across hosts, a1 -> a2); 0 skips it
+BENCH_VXLAN ?= 3
 BENCH_METHODS ?= nsnet floor batch script cni
 BENCH_CFLAGS = -std=gnu17 -O2 -Wall -Wextra -Werror
 
@@ -115,7 +118,7 @@ bench:
 	tests/sandbox bench/run --nsnet $(abspath $(NSNET)) --bin $(BUILD)/bench \
 		--out $(BUILD)/bench --n "$(BENCH_N)" --reps $(BENCH_REPS) \
 		--slow-reps $(BENCH_SLOW_REPS) --forwards "$(BENCH_FORWARDS)" \
-		--conns $(BENCH_CONNS) --methods "$(BENCH_METHODS)"
+		--conns $(BENCH_CONNS) --methods "$(BENCH_METHODS)" --vxlan-seconds $(BENCH_VXLAN)
 
 install: build
 	$(MESON) install -C $(BUILD)

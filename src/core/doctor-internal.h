@@ -53,6 +53,8 @@ const char *doctor_link_name(const struct netstate *st, int ifindex);
 
 /* Routes, rp_filter, MTUs and the default route of one topology. */
 void doctor_check_topology(struct doctor_ctx *c, const struct doctor_topo *dt);
+/* Its bridges that span hosts: remotes, VNIs, MTU (doctor-vxlan.c). */
+void doctor_check_vxlan(struct doctor_ctx *c, const struct doctor_topo *dt, size_t t);
 
 /* IPv6 (doctor-ipv6.c): whether dt (any examined topology) routes IPv6 through the host. */
 bool doctor_topo_routes6(const struct doctor_ctx *c, const struct doctor_topo *dt);

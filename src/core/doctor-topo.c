@@ -18,24 +18,6 @@ static bool route_counts(const struct ns_route *rt)
 	return rt->type == RTN_UNICAST && rt->table != RT_TABLE_LOCAL;
 }
 
-/* The route of the main table the host picks for a (longest prefix, then lowest metric). */
-static const struct ns_route *route_lookup(const struct netstate *host, const struct inet_addr *a)
-{
-	const struct ns_route *best = NULL;
-
-	for (size_t i = 0; host && i < host->n_routes; i++) {
-		const struct ns_route *rt = &host->routes[i];
-
-		if (rt->table != RT_TABLE_MAIN || rt->type != RTN_UNICAST ||
-		    !inet_prefix_contains(&rt->dst, a))
-			continue;
-		if (!best || rt->dst.len > best->dst.len ||
-		    (rt->dst.len == best->dst.len && rt->priority < best->priority))
-			best = rt;
-	}
-	return best;
-}
-
 static bool prefixes_overlap(const struct inet_prefix *p, const struct inet_prefix *q)
 {
 	if (p->addr.family != q->addr.family)
@@ -104,7 +86,7 @@ static void check_rp_filter_bridge(struct doctor_ctx *c, const struct doctor_top
 
 			if (a->ifindex != end->ifindex || a->prefix.addr.family != AF_INET)
 				continue;
-			rt = route_lookup(host, &a->prefix.addr);
+			rt = plan_route_lookup(host, &a->prefix.addr);
 			if (!rt || rt->oif == brx)
 				continue;
 			inet_addr_format(&a->prefix.addr, addr, sizeof(addr));

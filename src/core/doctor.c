@@ -473,8 +473,10 @@ int doctor_run(const struct doctor_facts *f, struct doctor_report *ret, struct e
 	check_drop_chains(&c);
 	check_br_netfilter(&c);
 	doctor_check_ipv6_host(&c);
-	for (size_t t = 0; t < f->n_topos; t++)
+	for (size_t t = 0; t < f->n_topos; t++) {
 		doctor_check_topology(&c, &f->topos[t]);
+		doctor_check_vxlan(&c, &f->topos[t], t);
+	}
 	if (c.oom) {
 		doctor_report_clear(ret);
 		return error_set(err, -ENOMEM, "out of memory");

@@ -12,7 +12,9 @@
 #ifndef NSNET_DOCTOR_H
 #define NSNET_DOCTOR_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 #include "name.h"
@@ -56,6 +58,29 @@ struct doctor_topo {
 	struct world *have;	     /* what the kernel holds for it (owned by the gatherer) */
 };
 
+/*
+ * What doctor saw of one remote of a bridge that spans hosts (the prober of
+ * src/sys/probe-vxlan.c): an echo to its underlay address; an echo to the
+ * same address from the bridge's own address of that family, whose reply can
+ * only come back through the tunnel (the remote's host routes our subnet to
+ * its bridge, which asks for our address on its own VNI); and the VNIs of the
+ * VXLAN datagrams it sent to the tunnel's port meanwhile (that question is
+ * one of them). A remote's VNI is only seen when it sends: a VNI differing
+ * from ours is a fact, silence is not.
+ */
+#define DOCTOR_VNIS_MAX 4
+struct doctor_vxlan_remote {
+	size_t topo;			      /* index into topos */
+	const struct topology_bridge *bridge; /* of that topology's file, with its vxlan */
+	struct inet_addr remote;
+	bool probed;			/* the echoes were sent */
+	bool echo_reply;		/* the remote's host answered on the underlay */
+	bool tunnel_probed;		/* the bridge has an address of the underlay's family */
+	bool tunnel_reply;		/* the answer to that came back through the tunnel */
+	uint32_t vnis[DOCTOR_VNIS_MAX]; /* VNIs of the datagrams it sent to the port */
+	size_t n_vnis;
+};
+
 struct doctor_facts {
 	int ip_forward;	   /* net.ipv4.ip_forward; -1 unknown */
 	int ip6_forwarding; /* net.ipv6.conf.all.forwarding; -1 unknown */
@@ -69,6 +94,8 @@ struct doctor_facts {
 	struct netstate *host; /* links and routes (all tables) of the host */
 	struct doctor_topo *topos;
 	size_t n_topos;
+	struct doctor_vxlan_remote *vxlan; /* the remotes of every bridge that spans hosts */
+	size_t n_vxlan;
 };
 
 #define DOCTOR_TEXT_MAX 1024

@@ -235,6 +235,9 @@ static int put_body(struct strbuf *b, const struct topology *t, struct error *er
 		strbuf_printf(b, "\tchain guard {\n\t\ttype filter hook prerouting priority raw; "
 				 "policy accept;\n\t\tiifname @bridges ip daddr 127.0.0.0/8 "
 				 "drop\n\t}\n");
+	r = fw_vxlan_put(b, t, err);
+	if (r < 0)
+		return r;
 	if (t->n_forwards)
 		put_prerouting(b, t);
 	strbuf_printf(b, "\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; "

@@ -30,6 +30,7 @@
  *   would get the reply straight from the server, bypassing the host's
  *   conntrack; such connections (ct status dnat, both ends in our subnets)
  *   are masqueraded to the bridge address.
+ * - VXLAN: a bridge's tunnel is taken from its remotes only (fw-vxlan.c).
  * - NAT: traffic from a subnet of a "nat: true" bridge leaving through any
  *   link that is not one of the topology's bridges is masqueraded. Traffic
  *   that was only DNATed keeps its real source: the server sees the client.
@@ -60,6 +61,13 @@
  */
 int fw_script_build(const struct topology *t, char **ret, char hash[FW_HASH_LEN + 1],
 		    struct error *err);
+
+struct strbuf;
+/*
+ * The chain that takes each VXLAN bridge's datagrams from its remotes only
+ * (fw-vxlan.c); nothing when no bridge has "vxlan:".
+ */
+int fw_vxlan_put(struct strbuf *b, const struct topology *t, struct error *err);
 
 /* "nsnet:TOPOLOGY:HASH", the comment fw_script_build puts on the table. */
 void fw_comment(const char *topo, const char *hash, char *buf, size_t len);

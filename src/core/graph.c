@@ -96,6 +96,18 @@ static void put_bridge(struct strbuf *b, const struct topology_bridge *br)
 		strbuf_printf(b, "\\nmtu %u", (unsigned)br->mtu);
 	if (br->nat)
 		strbuf_printf(b, "\\nnat");
+	if (br->vxlan) {
+		/* The segment goes on at other hosts: "vxlan 42 to 172.31.0.2, 172.31.0.3". */
+		strbuf_printf(b, "\\nvxlan %u to", (unsigned)br->vxlan->id);
+		for (size_t k = 0; k < br->vxlan->n_remotes && k < 4; k++) {
+			char buf[INET_STR_MAX];
+
+			inet_addr_format(&br->vxlan->remotes[k].prefix.addr, buf, sizeof(buf));
+			strbuf_printf(b, "%s %s", k ? "," : "", buf);
+		}
+		if (br->vxlan->n_remotes > 4)
+			strbuf_printf(b, " and %zu more", br->vxlan->n_remotes - 4);
+	}
 	strbuf_printf(b, "\"];\n");
 }
 

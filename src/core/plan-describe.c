@@ -19,6 +19,8 @@ const char *action_type_name(enum action_type t)
 		[ACT_SYSCTL] = "sysctl",
 		[ACT_FW_APPLY] = "firewall-apply",
 		[ACT_FW_DEL] = "firewall-del",	   [ACT_LINK_GONE] = "link-gone",
+		[ACT_VXLAN_ADD] = "vxlan-add",	   [ACT_FDB_ADD] = "fdb-add",
+		[ACT_FDB_DEL] = "fdb-del",
 	};
 
 	return (size_t)t < sizeof(names) / sizeof(names[0]) && names[t] ? names[t] : "?";
@@ -138,6 +140,11 @@ void action_describe(const struct action *a, char *buf, size_t len)
 		break;
 	case ACT_LINK_GONE:
 		snprintf(buf, len, "- link %s (with namespace '%s')", x, a->peer_ns);
+		break;
+	case ACT_VXLAN_ADD:
+	case ACT_FDB_ADD:
+	case ACT_FDB_DEL:
+		plan_vxlan_describe(a, buf, len);
 		break;
 	}
 }

@@ -43,6 +43,7 @@ struct builder {
 	size_t n_del;
 	bool oom;
 	struct error *err;
+	unsigned *seg_mtu; /* per bridge: the MTU of its segment, 0 the kernel's (plan-vxlan.c) */
 };
 
 /* Adds a to phase ph; a's script and restore list are moved, not copied. */
@@ -68,5 +69,27 @@ void plan_sysctl_restore_link(struct builder *b, struct action *owner, const cha
 
 /* Links, addresses and routes: the deletions of unwanted links, then what is wanted. */
 int plan_links(struct builder *b);
+/* For plan-vxlan.c: an owned link at ns:name to keep (NULL: none, or a conflict in *r). */
+const struct ns_link *plan_link_existing(struct builder *b, const char *ns, const char *name,
+					 int *r);
+/* Deletes an owned link, recording what puts it back (recreate: for the description). */
+void plan_link_delete(struct builder *b, const char *ns, const struct ns_link *l, bool recreate);
+/* MTU, master and up of link ns:name; l NULL: being created. */
+void plan_link_converge(struct builder *b, const char *ns, const char *name,
+			const struct ns_link *l, unsigned mtu, const char *master);
+
+/*
+ * Bridges that span hosts (plan-vxlan.c). plan_vxlan_prepare, before the
+ * links: each segment's MTU (the underlay's less the encapsulation unless
+ * the file sets one), the underlay devices, the VNIs in use; then
+ * plan_vxlans, after the bridges: the VXLAN devices and their FDB entries.
+ */
+int plan_vxlan_prepare(struct builder *b);
+int plan_vxlans(struct builder *b);
+/* The MTU bridge i and an interface on it get (0: the kernel's). */
+unsigned plan_bridge_mtu(const struct builder *b, size_t i);
+unsigned plan_iface_mtu(const struct builder *b, const struct topology_iface *ifc);
+/* What re-creates a deleted VXLAN device l with its FDB entries (delete_link). */
+void plan_vxlan_restore(struct builder *b, struct action *owner, const struct ns_link *l);
 
 #endif

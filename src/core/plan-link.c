@@ -183,6 +183,9 @@ static void delete_link(struct builder *b, const char *ns, const struct ns_link 
 		}
 		plan_emit(b, PH_DEL_MASTER, &d);
 		return;
+	} else if (strcmp(l->kind, "vxlan") == 0) {
+		plan_vxlan_restore(b, &d, l); /* the device and its FDB entries */
+		restore_link_config(b, &d, ns, st, l);
 	}
 	plan_emit(b, PH_DEL, &d);
 }
@@ -316,7 +319,7 @@ static int plan_bridges(struct builder *b)
 		}
 		if (!l) {
 			a = plan_act(ACT_BRIDGE_ADD, "", br->name);
-			a.mtu = br->mtu;
+			a.mtu = plan_bridge_mtu(b, i);
 			a.no_ipv6 = !wants_ipv6(br->addrs, br->n_addrs);
 			snprintf(a.alias, sizeof(a.alias), "%s", b->alias);
 			plan_emit(b, PH_CREATE, &a);
@@ -331,7 +334,7 @@ static int plan_bridges(struct builder *b)
 				plan_emit(b, PH_ADDR, &a);
 			}
 		}
-		converge_link(b, "", br->name, l, br->mtu, NULL, NULL);
+		converge_link(b, "", br->name, l, plan_bridge_mtu(b, i), NULL, NULL);
 		converge_addrs(b, "", br->name, l, br->addrs, br->n_addrs);
 	}
 	return 0;
@@ -412,15 +415,16 @@ static int plan_iface(struct builder *b, const struct topology_ns *ns,
 		 * The host end takes the interface's MTU (a smaller one would drop
 		 * frames); a bridge port, it has an address of neither family.
 		 */
-		struct pair_end host = {"", ifc->host_end, ifc->mtu, NULL, false};
-		struct pair_end inside = {ns->name, ifc->name, ifc->mtu, mac,
+		unsigned mtu = plan_iface_mtu(b, ifc);
+		struct pair_end host = {"", ifc->host_end, mtu, NULL, false};
+		struct pair_end inside = {ns->name, ifc->name, mtu, mac,
 					  wants_ipv6(ifc->addrs, ifc->n_addrs)};
 
 		r = plan_pair(b, &host, &inside, &l1, &l2);
 		if (r < 0)
 			return r;
-		converge_link(b, "", ifc->host_end, l1, ifc->mtu, NULL, ifc->bridge);
-		converge_link(b, ns->name, ifc->name, l2, ifc->mtu, mac, NULL);
+		converge_link(b, "", ifc->host_end, l1, mtu, NULL, ifc->bridge);
+		converge_link(b, ns->name, ifc->name, l2, mtu, mac, NULL);
 		converge_addrs(b, ns->name, ifc->name, l2, ifc->addrs, ifc->n_addrs);
 		return 0;
 	}
@@ -525,7 +529,7 @@ static int cmp_name(const void *x, const void *y)
 /* The host links the topology wants (bridges, host ends), sorted; NULL when out of memory. */
 static const char **wanted_host_names(const struct topology *t, size_t *ret_n)
 {
-	size_t n = t->n_bridges;
+	size_t n = 2 * t->n_bridges;
 	const char **v;
 
 	for (size_t i = 0; i < t->n_namespaces; i++)
@@ -534,8 +538,11 @@ static const char **wanted_host_names(const struct topology *t, size_t *ret_n)
 	if (!v)
 		return NULL;
 	n = 0;
-	for (size_t i = 0; i < t->n_bridges; i++)
+	for (size_t i = 0; i < t->n_bridges; i++) {
 		v[n++] = t->bridges[i].name;
+		if (t->bridges[i].vxlan)
+			v[n++] = t->bridges[i].vxlan->name;
+	}
 	for (size_t i = 0; i < t->n_namespaces; i++)
 		for (size_t k = 0; k < t->namespaces[i].n_ifaces; k++) {
 			const struct topology_iface *ifc = &t->namespaces[i].ifaces[k];
@@ -673,7 +680,11 @@ int plan_links(struct builder *b)
 	r = plan_unwanted_links(b);
 	if (r < 0 || !b->want)
 		return r;
-	r = plan_bridges(b);
+	r = plan_vxlan_prepare(b);
+	if (r >= 0)
+		r = plan_bridges(b);
+	if (r >= 0)
+		r = plan_vxlans(b);
 	for (size_t i = 0; r >= 0 && i < b->want->n_namespaces; i++) {
 		const struct topology_ns *ns = &b->want->namespaces[i];
 
@@ -684,4 +695,21 @@ int plan_links(struct builder *b)
 		plan_routes(b, &b->want->namespaces[i]);
 	plan_ports_settle(b);
 	return r;
+}
+
+const struct ns_link *plan_link_existing(struct builder *b, const char *ns, const char *name,
+					 int *r)
+{
+	return existing(b, ns, name, r);
+}
+
+void plan_link_delete(struct builder *b, const char *ns, const struct ns_link *l, bool recreate)
+{
+	delete_link(b, ns, l, recreate);
+}
+
+void plan_link_converge(struct builder *b, const char *ns, const char *name,
+			const struct ns_link *l, unsigned mtu, const char *master)
+{
+	converge_link(b, ns, name, l, mtu, NULL, master);
 }

@@ -331,6 +331,7 @@ int plan_build(const char *topo, const struct topology *want, const struct world
 		free(b.ph[ph]);
 	}
 	free(b.del);
+	free(b.seg_mtu);
 	if (r < 0) {
 		plan_free(p);
 		return r;

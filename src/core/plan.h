@@ -40,6 +40,24 @@ enum action_type {
 	ACT_FW_APPLY,	  /* replace the topology's nft table with script */
 	ACT_FW_DEL,	  /* delete the topology's nft table */
 	ACT_LINK_GONE,	  /* host link name (ifindex value) goes with namespace peer_ns: wait */
+	ACT_VXLAN_ADD,	  /* host: name, mtu, vxlan (id, port, local, dev, learning) */
+	ACT_FDB_ADD,	  /* host: all-zeros FDB entry of VXLAN device name to vxlan.remote */
+	ACT_FDB_DEL,	  /* host: that entry (vxlan.id, port, dev as observed: 0/"" the device's) */
+};
+
+/*
+ * A VXLAN device (ACT_VXLAN_ADD) or one of its FDB entries (ACT_FDB_*). For
+ * an entry, id, port and dev are the entry's own when it has them (an entry
+ * is deleted by all of them), else 0 and "".
+ */
+struct plan_vxlan {
+	uint32_t id;
+	uint16_t port;
+	struct inet_addr local;	  /* family 0: none */
+	struct inet_addr remote;  /* ACT_FDB_*: where the entry sends */
+	char dev[IFNAME_MAX + 1]; /* the underlay device; "": none */
+	bool learning;
+	bool ipv6; /* ACT_VXLAN_ADD: the underlay's family */
 };
 
 /*
@@ -73,6 +91,7 @@ struct action {
 	uint8_t mac[MAC_LEN], peer_mac[MAC_LEN];
 	struct inet_prefix prefix;
 	struct plan_route route;
+	struct plan_vxlan vxlan;
 	char key[WORLD_SYSCTL_KEY_MAX]; /* ACT_SYSCTL */
 	int value;
 	enum sysctl_note note; /* ACT_SYSCTL */
@@ -141,6 +160,26 @@ void action_clear(struct action *a);
 
 /* "+ veth 'veth-red-br' <-> 'veth-red' in 'red'": one line, no newline. */
 void action_describe(const struct action *a, char *buf, size_t len);
+/* The line of ACT_VXLAN_ADD and ACT_FDB_* (plan-vxlan.c). */
+void plan_vxlan_describe(const struct action *a, char *buf, size_t len);
+
+/*
+ * The underlay of a bridge's VXLAN as the host holds it: the devices its
+ * datagrams leave through ("dev", else the route to each remote), and the
+ * smallest of their MTUs (plan-vxlan.c, for the planner and doctor).
+ */
+struct plan_underlay {
+	unsigned mtu;	 /* 0: unknown (no route to any remote, no such dev) */
+	int ifindex;	 /* the device of that MTU */
+	size_t unrouted; /* a remote the host has no route to; SIZE_MAX: none */
+	bool dev_missing;
+};
+void plan_vxlan_underlay(const struct netstate *host, const struct topology_vxlan *vx,
+			 struct plan_underlay *ret);
+/* The bytes VXLAN adds to a frame: outer IP, UDP, VXLAN and the inner Ethernet header. */
+unsigned plan_vxlan_overhead(const struct topology_vxlan *vx);
+/* The route of the main table the host picks for a (longest prefix, then lowest metric). */
+const struct ns_route *plan_route_lookup(const struct netstate *host, const struct inet_addr *a);
 /* Whether the action writes to the kernel (every one does; kept for clarity of counts). */
 const char *action_type_name(enum action_type t);
 

@@ -27,6 +27,7 @@ struct host_name {
 	struct topology_pos pos;
 	size_t bridge; /* SIZE_MAX for a host end */
 	size_t ns, iface;
+	bool vxlan; /* the VXLAN device of bridge */
 };
 
 static int host_name_cmp(const void *x, const void *y)
@@ -41,7 +42,10 @@ static int host_name_cmp(const void *x, const void *y)
 
 static void host_name_what(const struct checker *c, const struct host_name *h, char *out)
 {
-	if (h->bridge != SIZE_MAX)
+	if (h->vxlan)
+		snprintf(out, TOPOLOGY_KEY_MAX, "the VXLAN device of bridge '%s'",
+			 c->t->bridges[h->bridge].name);
+	else if (h->bridge != SIZE_MAX)
 		snprintf(out, TOPOLOGY_KEY_MAX, "bridge '%s'", h->name);
 	else
 		snprintf(out, TOPOLOGY_KEY_MAX, "the host end of '%s/%s'",
@@ -54,7 +58,7 @@ int checker_host_names(struct checker *c)
 	const struct topology *t = c->t;
 	_cleanup_free_ struct host_name *h = NULL;
 	char key[TOPOLOGY_KEY_MAX], what[TOPOLOGY_KEY_MAX];
-	size_t n = t->n_bridges + iface_count(t);
+	size_t n = 2 * t->n_bridges + iface_count(t);
 
 	h = calloc(n + 1, sizeof(*h));
 	if (!h)
@@ -62,6 +66,10 @@ int checker_host_names(struct checker *c)
 	n = 0;
 	for (size_t b = 0; b < t->n_bridges; b++)
 		h[n++] = (struct host_name){t->bridges[b].name, t->bridges[b].pos, b, 0, 0};
+	for (size_t b = 0; b < t->n_bridges; b++)
+		if (t->bridges[b].vxlan)
+			h[n++] = (struct host_name){
+				t->bridges[b].vxlan->name, t->bridges[b].vxlan->pos, b, 0, 0, true};
 	for (size_t s = 0; s < t->n_namespaces; s++)
 		for (size_t i = 0; i < t->namespaces[s].n_ifaces; i++) {
 			const struct topology_iface *ifc = &t->namespaces[s].ifaces[i];
@@ -78,6 +86,13 @@ int checker_host_names(struct checker *c)
 		if (strcmp(a->name, b->name) != 0)
 			continue;
 		host_name_what(c, a, what);
+		if (b->vxlan) {
+			snprintf(key, sizeof(key), "bridges.%s.vxlan", t->bridges[b->bridge].name);
+			return topology_error(c->err, c->file, b->pos, key,
+					      "the VXLAN device's derived name '%s' is taken by "
+					      "%s; rename one of them",
+					      b->name, what);
+		}
 		if (b->bridge != SIZE_MAX)
 			/* Only a bridge declared after a host end lands here. */
 			return topology_error(c->err, c->file, b->pos, NULL,

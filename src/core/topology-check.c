@@ -133,6 +133,9 @@ int topology_check(const char *file, struct topology *t, struct error *err)
 	r = checker_addrs_unique(&c, refs, n_all);
 	if (r < 0)
 		return r;
+	r = checker_vxlans(&c, refs, n_all);
+	if (r < 0)
+		return r;
 	/* Forward targets are looked up among the namespaces' addresses only. */
 	qsort(refs + n_bridge, n_all - n_bridge, sizeof(*refs), checker_addr_ref_cmp);
 	r = checker_forwards(&c, refs + n_bridge, n_all - n_bridge);

@@ -14,6 +14,7 @@
  *   topology-check-link.c     host-side names, interfaces on bridges and cables, MACs
  *   topology-check-route.c    routes of each namespace
  *   topology-check-forward.c  forwards and the probes of "checks:"
+ *   topology-check-vxlan.c    the underlay of bridges that span hosts
  */
 #ifndef NSNET_TOPOLOGY_CHECK_H
 #define NSNET_TOPOLOGY_CHECK_H
@@ -67,6 +68,9 @@ int checker_host_names(struct checker *c);
 /* Resolves bridges and cable peers, checks their addresses and the routes. */
 int checker_ifaces(struct checker *c);
 int checker_macs(struct checker *c);
+
+/* VXLAN underlays: devices, addresses and VNIs (topology-check-vxlan.c). */
+int checker_vxlans(struct checker *c, const struct addr_ref *refs, size_t n);
 
 int checker_routes(struct checker *c, const struct topology_ns *ns);
 /* The interface of ns named name, or SIZE_MAX. */

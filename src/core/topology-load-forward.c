@@ -152,23 +152,6 @@ const struct shape load_forward_shape = {
 	.parent = &load_top_shape,
 };
 
-/* One port, not a range: probes connect to one. */
-static int load_probe_port(struct loader *l, const struct ynode *n, const char *key, void *dst,
-			   const void *arg)
-{
-	uint16_t *port = dst, hi;
-	int r = load_scalar(l, n, key, "a port");
-
-	if (r < 0)
-		return r;
-	r = load_ports(l, n, key, n->str, port, &hi);
-	if (r < 0)
-		return r;
-	if (hi != *port)
-		return load_fail(l, n, key, "one port, not a range");
-	return 0;
-}
-
 static int load_expect(struct loader *l, const struct ynode *n, const char *key, void *dst,
 		       const void *arg)
 {
@@ -190,7 +173,7 @@ static const struct field probe_fields[] = {
 	{"from", load_nsname, PROBE(from), .pos = LOAD_AT(struct topology_probe, from_pos),
 	 .required = true},
 	{"to", load_addr, PROBE(to), .required = true},
-	{"port", load_probe_port, PROBE(port)},
+	{"port", load_port, PROBE(port)}, /* one: probes connect to one */
 	{"expect", load_expect, PROBE(blocked)},
 };
 

@@ -51,16 +51,25 @@ bool load_parse_uint(const char *s, size_t n, uint64_t *ret)
 	return true;
 }
 
-int load_mtu(struct loader *l, const struct ynode *n, const char *key, void *dst, const void *arg)
+int load_uint(struct loader *l, const struct ynode *n, const char *key, uint64_t *ret)
 {
-	uint32_t *ret = dst;
-	uint64_t v;
 	int r = load_scalar(l, n, key, "an integer");
 
 	if (r < 0)
 		return r;
-	if (!n->plain || !load_parse_uint(n->str, strlen(n->str), &v))
+	if (!n->plain || !load_parse_uint(n->str, strlen(n->str), ret))
 		return load_fail(l, n, key, "expected an integer");
+	return 0;
+}
+
+int load_mtu(struct loader *l, const struct ynode *n, const char *key, void *dst, const void *arg)
+{
+	uint32_t *ret = dst;
+	uint64_t v;
+	int r = load_uint(l, n, key, &v);
+
+	if (r < 0)
+		return r;
 	if (v < TOPOLOGY_MTU_MIN || v > TOPOLOGY_MTU_MAX)
 		return load_fail(l, n, key, "MTU %llu out of range (%d to %d)",
 				 (unsigned long long)v, TOPOLOGY_MTU_MIN, TOPOLOGY_MTU_MAX);
@@ -184,6 +193,21 @@ int load_addresses(struct loader *l, const struct ynode *n, const char *key, voi
 			return r;
 	}
 	*(size_t *)((char *)dst + at->n) = n->n_kids;
+	return 0;
+}
+
+int load_port(struct loader *l, const struct ynode *n, const char *key, void *dst, const void *arg)
+{
+	uint16_t *port = dst, hi;
+	int r = load_scalar(l, n, key, "a port");
+
+	if (r < 0)
+		return r;
+	r = load_ports(l, n, key, n->str, port, &hi);
+	if (r < 0)
+		return r;
+	if (hi != *port)
+		return load_fail(l, n, key, "one port, not a range");
 	return 0;
 }
 

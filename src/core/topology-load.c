@@ -35,6 +35,7 @@ static const struct field bridge_fields[] = {
 	{"mtu", load_mtu, BRIDGE(mtu)},
 	{"link-local", load_bool, BRIDGE(link_local), .pos = BRIDGE_AT(link_local_pos)},
 	{"allow-overlap", load_bool, BRIDGE(allow_overlap), .pos = BRIDGE_AT(allow_overlap_pos)},
+	{"vxlan", load_vxlan, 0},
 };
 
 static const struct choice bridge_choices[] = {

@@ -169,6 +169,8 @@ load_value_fn load_collection;
 int load_scalar(struct loader *l, const struct ynode *n, const char *key, const char *what);
 /* A decimal number, unquoted, at most 10 digits so it cannot overflow. */
 bool load_parse_uint(const char *s, size_t n, uint64_t *ret);
+/* An unquoted decimal integer, else "expected an integer". */
+int load_uint(struct loader *l, const struct ynode *n, const char *key, uint64_t *ret);
 /* s: "80" or "8000-8010", each end 1 to 65535 (n's text, or a part of it). */
 int load_ports(struct loader *l, const struct ynode *n, const char *key, const char *s,
 	       uint16_t *lo, uint16_t *hi);
@@ -180,6 +182,7 @@ load_value_fn load_nsname;  /* char[NETNS_NAME_MAX + 1] */
 load_value_fn load_topname; /* char[TOPOLOGY_NAME_MAX + 1] */
 load_value_fn load_addr;    /* struct inet_addr */
 load_value_fn load_mac;	    /* uint8_t[MAC_LEN] */
+load_value_fn load_port;    /* uint16_t: one port, not a range */
 
 /* Where an object keeps its addresses: the arg of load_address and load_addresses. */
 struct addrs_at {
@@ -187,6 +190,9 @@ struct addrs_at {
 };
 load_value_fn load_address;   /* "address: CIDR"; dst: the object */
 load_value_fn load_addresses; /* "addresses: [CIDR, ...]"; dst: the object */
+
+/* A bridge's "vxlan:" (topology-load-vxlan.c); dst: the bridge, named already. */
+load_value_fn load_vxlan;
 
 /* --- the objects (topology-load.c, topology-load-forward.c) --- */
 

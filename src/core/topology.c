@@ -123,6 +123,8 @@ void topology_free(struct topology *t)
 		free(t->namespaces[i].routes);
 	}
 	free(t->namespaces);
+	for (size_t i = 0; t->bridges && i < t->n_bridges; i++)
+		free(t->bridges[i].vxlan);
 	free(t->bridges);
 	free(t->forwards);
 	free(t->checks);

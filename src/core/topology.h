@@ -52,6 +52,10 @@
 #define TOPOLOGY_FORWARD_PORTS_MAX 16384
 #define TOPOLOGY_CHECKS_MAX 4096
 
+#define TOPOLOGY_VXLAN_REMOTES_MAX 256 /* per bridge */
+#define TOPOLOGY_VXLAN_PORT 4789       /* IANA's VXLAN port, the default */
+#define TOPOLOGY_VNI_MAX 16777215      /* 24 bits */
+
 #define TOPOLOGY_MTU_MIN 68
 #define TOPOLOGY_MTU_MAX 65535
 
@@ -64,6 +68,30 @@ struct topology_pos {
 struct topology_addr {
 	struct inet_prefix prefix;
 	struct topology_pos pos;
+};
+
+/*
+ * "vxlan:" on a bridge: the segment extends to other hosts through a VXLAN
+ * device, a port of the bridge, that sends every flooded frame to each remote
+ * (head-end replication: one all-zeros FDB entry per remote, no multicast).
+ * Its name is derived from the bridge's: "nsv-" and the 32-bit FNV-1a hash of
+ * the bridge name, 12 bytes, checked for collisions like derived host ends.
+ */
+struct topology_vxlan {
+	char name[IFNAME_MAX + 1]; /* the device, derived */
+	struct topology_pos pos;   /* of its mapping */
+	uint32_t id;		   /* the VNI */
+	/* The other hosts' underlay addresses; prefix.len is the full length. */
+	struct topology_addr remotes[TOPOLOGY_VXLAN_REMOTES_MAX];
+	size_t n_remotes;
+	struct inet_addr local; /* family 0: none, the kernel picks the source */
+	struct topology_pos local_pos;
+	bool has_local;
+	uint16_t port;		  /* UDP destination port */
+	char dev[IFNAME_MAX + 1]; /* the underlay device; "": the route to the remotes */
+	struct topology_pos dev_pos;
+	bool learning;
+	bool learning_set;
 };
 
 struct topology_bridge {
@@ -83,6 +111,7 @@ struct topology_bridge {
 	 */
 	bool allow_overlap;
 	struct topology_pos allow_overlap_pos;
+	struct topology_vxlan *vxlan; /* NULL: the bridge stays on this host */
 };
 
 enum topology_link {

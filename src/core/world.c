@@ -46,7 +46,18 @@ void world_free(struct world *w)
 	free(w->ns);
 	free(w->sysctls);
 	free(w->sysctl_slots);
+	for (size_t i = 0; i < w->n_vxlans; i++)
+		free(w->vxlans[i].fdb);
+	free(w->vxlans);
 	free(w);
+}
+
+const struct world_vxlan *world_vxlan_find(const struct world *w, const char *name)
+{
+	for (size_t i = 0; i < w->n_vxlans; i++)
+		if (strcmp(w->vxlans[i].name, name) == 0)
+			return &w->vxlans[i];
+	return NULL;
 }
 
 struct world_ns *world_ns_find(const struct world *w, const char *name)

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "name.h"
 #include "netstate.h"
@@ -48,6 +49,33 @@ struct world_sysctl {
 	int noted;
 };
 
+/*
+ * A VXLAN device of the host (src/sys/nl-vxlan.c reads every one, for the
+ * VNIs in use) and, for the topology's own, its all-zeros FDB entries: the
+ * remotes it floods to. Learned and static per-MAC entries are not read.
+ */
+struct world_fdb {
+	struct inet_addr dst;
+	uint16_t port; /* 0: the device's */
+	bool has_vni;
+	uint32_t vni; /* when has_vni, else the device's */
+	int via;      /* the underlay device's ifindex (NDA_IFINDEX); 0: none */
+};
+
+struct world_vxlan {
+	int ifindex;
+	char name[IFNAME_MAX + 1];
+	uint32_t id;
+	uint16_t port;
+	struct inet_addr local; /* family 0: none */
+	struct inet_addr group; /* a default remote or group; family 0: none */
+	int link;		/* IFLA_VXLAN_LINK: the underlay device; 0 none */
+	bool learning;
+	bool fdb_read; /* its entries were read (the topology's own) */
+	struct world_fdb *fdb;
+	size_t n_fdb;
+};
+
 /* What the kernel holds that matters to one topology. */
 struct world {
 	struct netstate *host;
@@ -65,6 +93,8 @@ struct world {
 	size_t *sysctl_slots; /* index + 1; 0: empty */
 	size_t sysctl_cap;    /* a power of two, at least twice n_sysctls; 0: none yet */
 	struct world_claims claims;
+	struct world_vxlan *vxlans; /* every VXLAN device of the host */
+	size_t n_vxlans;
 };
 
 void world_free(struct world *w);
@@ -73,6 +103,8 @@ static inline void world_freep(struct world **w)
 	world_free(*w);
 }
 struct world_ns *world_ns_find(const struct world *w, const char *name);
+/* The VXLAN device named name on the host, or NULL. */
+const struct world_vxlan *world_vxlan_find(const struct world *w, const char *name);
 /* Records a sysctl's value (replacing an earlier one of ns and key); -ENOMEM. */
 int world_sysctl_set(struct world *w, const char *ns, const char *key, int value);
 /* Its value; -1 when it was not read or does not exist. */

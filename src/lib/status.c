@@ -218,6 +218,28 @@ const char *nsnet_status_nft_table(const struct nsnet_status *s)
 	return s->table[0] ? s->table : NULL;
 }
 
+/* The all-zeros FDB entries of the topology's VXLAN devices: where each floods to. */
+static json_t *owned_fdb(const struct nsnet_status *s)
+{
+	const struct world *w = s->res.world;
+	json_t *v = json_array();
+
+	for (size_t i = 0; w && i < w->n_vxlans; i++) {
+		const struct world_vxlan *x = &w->vxlans[i];
+		const struct ns_link *l = netstate_link_by_index(w->host, x->ifindex);
+		char dst[INET_STR_MAX];
+
+		if (!l || !owner_alias_is(l->alias, s->name))
+			continue;
+		for (size_t k = 0; k < x->n_fdb; k++) {
+			inet_addr_format(&x->fdb[k].dst, dst, sizeof(dst));
+			json_array_append_new(
+				v, json_pack("{s:s, s:s}", "device", x->name, "dst", dst));
+		}
+	}
+	return v;
+}
+
 int nsnet_status_json(const struct nsnet_status *s, char **ret, struct nsnet_error *err)
 {
 	json_t *ns = json_array(), *links = json_array(), *o;
@@ -237,6 +259,8 @@ int nsnet_status_json(const struct nsnet_status *s, char **ret, struct nsnet_err
 		      s->known ? json_boolean(s->res.plan->n == 0) : json_null(), "owned",
 		      "namespaces", ns, "links", links, "nft_table",
 		      s->table[0] ? json_string(s->table) : json_null());
+	if (o)
+		json_object_set_new(json_object_get(o, "owned"), "fdb", owned_fdb(s));
 	if (o)
 		json_object_set_new(o, "drift", s->known ? lib_plan_json(s->res.plan) : json_null());
 	if (o && s->note[0])

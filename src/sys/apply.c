@@ -19,6 +19,7 @@
 #include "state.h"
 #include "observe.h"
 #include "sysctl.h"
+#include "vxlan.h"
 
 /*
  * A step of the undo log. The log is about as long as the plan (6000 steps
@@ -212,6 +213,42 @@ static int set_master(struct applier *ap, struct nl_sock *s, const struct action
 	return nl_link_set_master_index(s, a->name, a->master, ap->memo.index, err);
 }
 
+static int do_vxlan(struct nl_sock *s, const struct action *a, struct error *err)
+{
+	struct link_attrs la = LINK_ATTRS_INIT;
+	struct vxlan_spec v = {
+		.id = a->vxlan.id,
+		.port = a->vxlan.port,
+		.local = a->vxlan.local,
+		.learning = a->vxlan.learning,
+		.ipv6 = a->vxlan.ipv6,
+	};
+	int r;
+
+	if (a->vxlan.dev[0]) {
+		r = nl_link_index(s, a->vxlan.dev, &v.link, err);
+		if (r < 0)
+			return error_prefix(err, "vxlan '%s': underlay", a->name);
+	}
+	la.mtu = a->mtu;
+	la.mac = a->has_mac ? a->mac : NULL;
+	la.group = OWNER_GROUP;
+	return nl_vxlan_add(s, a->name, &la, &v, err);
+}
+
+static int do_fdb(struct nl_sock *s, const struct action *a, struct error *err)
+{
+	struct fdb_spec f = {
+		.dst = a->vxlan.remote,
+		.port = a->vxlan.port,
+		.vni = a->vxlan.id,
+		.via = a->value,
+	};
+
+	return a->type == ACT_FDB_ADD ? nl_fdb_add(s, a->name, &f, err)
+				      : nl_fdb_del(s, a->name, &f, err);
+}
+
 static int do_route(struct nl_sock *s, const struct action *a, bool add, struct error *err)
 {
 	struct route_spec rs = {
@@ -280,7 +317,8 @@ static int run_action(struct applier *ap, const struct action *a, struct undo_lo
 	char *saved;
 
 	/* Whatever (re)creates or deletes a link may reuse or free a master's name. */
-	if (a->type == ACT_BRIDGE_ADD || a->type == ACT_VETH_ADD || a->type == ACT_LINK_DEL) {
+	if (a->type == ACT_BRIDGE_ADD || a->type == ACT_VETH_ADD || a->type == ACT_LINK_DEL ||
+	    a->type == ACT_VXLAN_ADD) {
 		master_memo_forget(ap, a->ns, a->name);
 		if (a->type == ACT_VETH_ADD)
 			master_memo_forget(ap, a->peer_ns, a->peer);
@@ -373,6 +411,23 @@ static int run_action(struct applier *ap, const struct action *a, struct undo_lo
 	}
 	case ACT_VETH_ADD:
 		r = do_veth(ap, a, err, u);
+		return r;
+	case ACT_VXLAN_ADD:
+		r = journal_host_link(ap, a, err);
+		if (r >= 0)
+			r = do_vxlan(s, a, err);
+		if (r >= 0)
+			undo_push_type(u, a, ACT_LINK_DEL);
+		if (r >= 0)
+			r = nl_link_setup(s, a->name, a->alias, a->no_ipv6, err);
+		return r;
+	case ACT_FDB_ADD:
+	case ACT_FDB_DEL:
+		r = do_fdb(s, a, err);
+		if (a->type == ACT_FDB_DEL && (r == -ENOENT || r == -ENODEV))
+			return 0; /* gone already, or with its device */
+		if (r >= 0)
+			undo_push_type(u, a, a->type == ACT_FDB_ADD ? ACT_FDB_DEL : ACT_FDB_ADD);
 		return r;
 	case ACT_LINK_DEL:
 		r = nl_link_del(s, a->name, err);

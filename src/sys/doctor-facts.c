@@ -15,7 +15,11 @@
 #include "nft.h"
 #include "rtnl.h"
 #include "observe.h"
+#include "probe.h"
 #include "sysctl.h"
+
+/* How long the remotes of bridges that span hosts get to answer (one ARP retry). */
+#define VXLAN_PROBE_MS 1500
 
 static void add_accept(bool out, const char *ifname, void *data)
 {
@@ -80,6 +84,51 @@ static int gather_rp_filter(struct doctor_facts *f, struct error *err)
 	return 0;
 }
 
+/*
+ * The remotes of every bridge of the topologies' files that spans hosts and
+ * is up (its device exists), each probed (probe-vxlan.c) unless the host has
+ * no way to it.
+ */
+static int gather_vxlan(struct doctor_facts *f, struct error *err)
+{
+	size_t n = 0;
+
+	for (size_t t = 0; t < f->n_topos; t++)
+		for (size_t b = 0; f->topos[t].want && b < f->topos[t].want->n_bridges; b++)
+			if (f->topos[t].want->bridges[b].vxlan)
+				n += f->topos[t].want->bridges[b].vxlan->n_remotes;
+	if (!n)
+		return 0;
+	f->vxlan = calloc(n, sizeof(*f->vxlan));
+	if (!f->vxlan)
+		return error_set(err, -ENOMEM, "out of memory");
+	for (size_t t = 0; t < f->n_topos; t++) {
+		const struct doctor_topo *dt = &f->topos[t];
+
+		for (size_t b = 0; dt->want && dt->have && b < dt->want->n_bridges; b++) {
+			const struct topology_bridge *br = &dt->want->bridges[b];
+			const struct topology_vxlan *vx = br->vxlan;
+
+			if (!vx || !world_vxlan_find(dt->have, vx->name))
+				continue;
+			for (size_t k = 0; k < vx->n_remotes; k++) {
+				struct doctor_vxlan_remote *v = &f->vxlan[f->n_vxlan++];
+				const struct inet_addr *a = &vx->remotes[k].prefix.addr;
+
+				v->topo = t;
+				v->bridge = br;
+				v->remote = *a;
+				v->probed = vx->dev[0] || plan_route_lookup(dt->have->host, a);
+				for (size_t i = 0; i < br->n_addrs; i++)
+					v->tunnel_probed =
+						v->tunnel_probed ||
+						br->addrs[i].prefix.addr.family == a->family;
+			}
+		}
+	}
+	return probe_vxlan_run(f->vxlan, f->n_vxlan, VXLAN_PROBE_MS, err);
+}
+
 int doctor_facts_gather(struct nsctx *c, struct doctor_topo *topos, size_t n,
 			struct doctor_facts *f, struct error *err)
 {
@@ -112,6 +161,8 @@ int doctor_facts_gather(struct nsctx *c, struct doctor_topo *topos, size_t n,
 		if (r < 0)
 			error_prefix(err, "topology '%s'", topos[i].name);
 	}
+	if (r >= 0)
+		r = gather_vxlan(f, err);
 	return r;
 }
 
@@ -126,5 +177,6 @@ void doctor_facts_clear(struct doctor_facts *f)
 	for (size_t i = 0; i < f->n_drop_chains; i++)
 		free(f->drop_chains[i].accepts);
 	free(f->drop_chains);
+	free(f->vxlan);
 	memset(f, 0, sizeof(*f));
 }

@@ -22,6 +22,7 @@
 #include "observe.h"
 #include "rtnl.h"
 #include "sysctl.h"
+#include "vxlan.h"
 
 struct candidate {
 	struct world_ns w;
@@ -368,6 +369,8 @@ int world_observe(struct nsctx *c, const char *topo, const struct topology *want
 		r = resolve_ns(c, &ns, i, err);
 	if (r >= 0)
 		r = observe_firewall(w, topo, err);
+	if (r >= 0)
+		r = vxlan_observe(c, w, topo, want, err);
 	w->ip_forward = sysctl_get(SYSCTL_IP_FORWARD);
 	w->ns = calloc(ns.n ? ns.n : 1, sizeof(*w->ns));
 	if (!w->ns) {

@@ -124,7 +124,7 @@ static int watch(struct prober *pr, int fd, enum role role, size_t idx, uint32_t
 	return epoll_ctl(pr->ep, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
-static uint16_t csum(const void *data, size_t len)
+uint16_t probe_icmp_csum(const void *data, size_t len)
 {
 	const uint8_t *b = data;
 	uint32_t sum = 0;
@@ -138,7 +138,7 @@ static uint16_t csum(const void *data, size_t len)
 	return htons((uint16_t)~sum);
 }
 
-static socklen_t sockaddr_of(const struct inet_addr *a, uint16_t port, struct sockaddr_storage *ss)
+socklen_t probe_sockaddr(const struct inet_addr *a, uint16_t port, struct sockaddr_storage *ss)
 {
 	memset(ss, 0, sizeof(*ss));
 	if (a->family == AF_INET6) {
@@ -163,7 +163,7 @@ static void echo_send(struct prober *pr, size_t i)
 	const struct pstate *s = &pr->ps[i];
 	const struct source *src = &pr->src[s->src];
 	struct sockaddr_storage ss;
-	socklen_t sl = sockaddr_of(&p->to, 0, &ss);
+	socklen_t sl = probe_sockaddr(&p->to, 0, &ss);
 	uint8_t pkt[8 + sizeof(PROBE_MAGIC) + 4] = {0};
 	uint32_t token = (uint32_t)i;
 	int fd = p->to.family == AF_INET6 ? src->raw6 : src->raw4;
@@ -174,7 +174,7 @@ static void echo_send(struct prober *pr, size_t i)
 	memcpy(pkt + 8, PROBE_MAGIC, sizeof(PROBE_MAGIC));
 	memcpy(pkt + 8 + sizeof(PROBE_MAGIC), &token, 4);
 	if (p->to.family == AF_INET) {
-		uint16_t c = csum(pkt, sizeof(pkt));
+		uint16_t c = probe_icmp_csum(pkt, sizeof(pkt));
 
 		memcpy(pkt + 2, &c, 2);
 	} /* the kernel computes ICMPv6 checksums of raw sockets itself */
@@ -357,7 +357,7 @@ static int open_listener(struct prober *pr, size_t i)
 {
 	struct check_probe *p = &pr->l->v[i];
 	struct sockaddr_storage ss;
-	socklen_t sl = sockaddr_of(&p->listen_addr, p->listen_port, &ss);
+	socklen_t sl = probe_sockaddr(&p->listen_addr, p->listen_port, &ss);
 	int type = p->proto == CHECK_UDP ? SOCK_DGRAM : SOCK_STREAM;
 	_cleanup_close_ int fd = socket_in(p->listen_ns, p->listen_addr.family, type | SOCK_NONBLOCK,
 					   0, NULL);
@@ -388,7 +388,7 @@ static void client_start(struct prober *pr, size_t i)
 {
 	struct check_probe *p = &pr->l->v[i];
 	struct sockaddr_storage ss;
-	socklen_t sl = sockaddr_of(&p->to, p->port, &ss);
+	socklen_t sl = probe_sockaddr(&p->to, p->port, &ss);
 	int fd = pr->ps[i].fd;
 
 	if (connect(fd, (struct sockaddr *)&ss, sl) < 0 && errno != EINPROGRESS)
@@ -629,13 +629,13 @@ int probe_tcp_seen(const char *from_ns, const struct inet_addr *to, uint16_t to_
 	if (lfd < 0)
 		return lfd;
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
-	sl = sockaddr_of(listen_addr, listen_port, &ss);
+	sl = probe_sockaddr(listen_addr, listen_port, &ss);
 	if (bind(lfd, (struct sockaddr *)&ss, sl) < 0 || listen(lfd, 4) < 0)
 		return error_errno(err, -errno, "listen in '%s'", listen_ns);
 	cfd = socket_in(from_ns, to->family, SOCK_STREAM | SOCK_NONBLOCK, 0, err);
 	if (cfd < 0)
 		return cfd;
-	sl = sockaddr_of(to, to_port, &ss);
+	sl = probe_sockaddr(to, to_port, &ss);
 	if (connect(cfd, (struct sockaddr *)&ss, sl) < 0 && errno != EINPROGRESS)
 		return 0; /* nothing arrives: seen stays empty */
 	pfd = (struct pollfd){.fd = lfd, .events = POLLIN};

@@ -3,6 +3,8 @@
 #ifndef NSNET_PROBE_H
 #define NSNET_PROBE_H
 
+#include <sys/socket.h>
+
 #include "core/check.h"
 
 /*
@@ -22,5 +24,18 @@ int probe_tcp_seen(const char *from_ns, const struct inet_addr *to, uint16_t to_
 		   const char *listen_ns, const struct inet_addr *listen_addr,
 		   uint16_t listen_port, unsigned timeout_ms, char *seen, size_t len,
 		   struct error *err);
+
+/* The Internet checksum of an ICMP message (RFC 1071), in network order. */
+uint16_t probe_icmp_csum(const void *data, size_t len);
+/* a:port as a socket address; its length. */
+socklen_t probe_sockaddr(const struct inet_addr *a, uint16_t port, struct sockaddr_storage *ss);
+
+/*
+ * The probes of doctor's check of bridges that span hosts, for each remote
+ * of v (probe-vxlan.c): see struct doctor_vxlan_remote.
+ */
+struct doctor_vxlan_remote;
+int probe_vxlan_run(struct doctor_vxlan_remote *v, size_t n, unsigned timeout_ms,
+		    struct error *err);
 
 #endif

@@ -245,18 +245,23 @@ snapshot() {
 	} | LC_ALL=C sort >"$1"
 }
 
-# leak_diff BEFORE: snapshot now and compare with BEFORE, polling for up to
+# leak_diff BEFORE [HOST]: snapshot now and compare with BEFORE, polling for up to
 # ~5 s because namespace teardown in the kernel is asynchronous (the host end of
-# a veth whose peer was in a deleted namespace goes away a little later).
+# a veth whose peer was in a deleted namespace goes away a little later). With
+# HOST, on that host (see host_start below).
 leak_diff() {
-	local before=$1 after=$BATS_TEST_TMPDIR/after tries=0
+	local before=$1 host=${2:-} after=$BATS_TEST_TMPDIR/after${2:+-$2} tries=0
 	while :; do
-		snapshot "$after"
+		if [[ -n $host ]]; then
+			host_snapshot "$host" "$after"
+		else
+			snapshot "$after"
+		fi
 		diff -q "$before" "$after" >/dev/null && return 0
 		((++tries < ${LEAK_TRIES:-50})) || break
 		sleep 0.1
 	done
-	echo "LEAK CHECK FAILED: state after the test differs from before (- before, + after):" >&2
+	echo "LEAK CHECK FAILED${host:+ on host $host}: state after the test differs from before (- before, + after):" >&2
 	diff -u "$before" "$after" >&2
 	return 1
 }
@@ -405,3 +410,108 @@ lan_down() {
 	return 0
 }
 
+
+# --- more than one host --------------------------------------------------------
+# Another host (TESTING.md): a nested network + mount namespace started in the
+# background from inside the sandbox, with a tmpfs of its own on /run (so its
+# own /run/netns and /run/nsnet), entered with nsenter. This sandbox's own
+# namespace stays host "a"; HOSTS maps the others' names to their PIDs.
+#
+#     two hosts:    a eth1 172.31.0.1/24 <-- veth --> b eth1 172.31.0.2/24
+#     three hosts:  a, b, c: eth1 172.31.0.{1,2,3}/24, each a veth into the
+#                   bridge "wire" of one more host, "wire"
+declare -gA HOSTS=()
+
+# host_start NAME: starts host NAME (lo up, forwarding on as nsnet leaves it).
+host_start() {
+	local name=$1
+	unshare --net --mount --propagation private -- bash -c '
+		mount -t tmpfs -o mode=0755 none /run
+		mkdir -p /run/netns /run/nsnet
+		ip link set lo up
+		sysctl -qw net.ipv4.ip_forward=1
+		: >/run/.nsnet-test-host
+		exec sleep infinity' </dev/null >/dev/null 2>&1 3>&- &
+	HOSTS[$name]=$!
+	wait_until 5 nsenter -t "${HOSTS[$name]}" -m test -e /run/.nsnet-test-host
+}
+
+# on_host NAME CMD...: CMD on host NAME ("a": here). CMD may be one of the exported
+# functions (nsnet, nltool): it runs through bash there.
+on_host() {
+	local name=$1
+	shift
+	if [[ $name == a ]]; then
+		"$@"
+	else
+		nsenter -t "${HOSTS[$name]}" -n -m -- bash -c '"$@"' on_host "$@"
+	fi
+}
+
+# host_snapshot NAME FILE: the leak check's snapshot, taken on host NAME.
+host_snapshot() {
+	on_host "$1" bash -c "$(declare -f snapshot _snap_ip; declare -p _SNAP_IP_CMDS \
+		_SNAP_IP_BATCH _SNAP_JQ); snapshot \"\$1\"" host_snapshot "$2"
+}
+
+# wire_two [FAMILY]: hosts a and b joined by eth1; FAMILY 6 adds fd31::1/64 and fd31::2/64.
+wire_two() {
+	ip link add eth1 type veth peer name eth1 netns "${HOSTS[b]}"
+	_wire_addr a 1 "${1:-4}"
+	_wire_addr b 2 "${1:-4}"
+	wire_ready a b
+}
+
+# wire_ready HOST...: eth1 of each has its carrier. Right after a wire comes up it
+# reads NO-CARRIER for a moment, while traffic already flows; a baseline taken then
+# would differ from any later snapshot.
+wire_ready() {
+	local h
+	for h in "$@"; do
+		wait_until 5 _wire_up "$h"
+	done
+}
+_wire_up() {
+	[[ $(on_host "$1" ip -j link show eth1 |
+		jq -r '.[0] | .operstate == "UP" and (.flags | index("NO-CARRIER") | not)') == true ]]
+}
+
+# wire_three: hosts a, b and c, each by its eth1 on the bridge of host "wire".
+wire_three() {
+	local h i=1 w
+	host_start wire
+	w=${HOSTS[wire]}
+	on_host wire ip link add wire type bridge
+	on_host wire ip link set wire up
+	for h in a b c; do
+		if [[ $h == a ]]; then
+			ip link add eth1 type veth peer name "to-$h" netns "$w"
+		else
+			on_host wire ip link add "to-$h" type veth peer name eth1 netns "${HOSTS[$h]}"
+		fi
+		on_host wire ip link set "to-$h" master wire up
+		_wire_addr "$h" "$i" 4
+		i=$((i + 1))
+	done
+	wire_ready a b c
+}
+
+# No link-local address: its DAD would change the snapshot a baseline is taken of.
+_wire_addr() {
+	on_host "$1" ip link set eth1 addrgenmode none
+	on_host "$1" ip addr add "172.31.0.$2/24" dev eth1
+	[[ $3 != 6 ]] || on_host "$1" ip addr add "fd31::$2/64" dev eth1 nodad
+	on_host "$1" ip link set eth1 up
+}
+
+# hosts_stop: every host started, by its PID; this host's end of the wire.
+hosts_stop() {
+	local name
+	ip link del eth1 2>/dev/null
+	for name in "${!HOSTS[@]}"; do
+		kill "${HOSTS[$name]}" 2>/dev/null
+		wait "${HOSTS[$name]}" 2>/dev/null
+	done
+	HOSTS=()
+	return 0
+}
