@@ -48,7 +48,8 @@ static void restore_link_config(struct builder *b, struct action *owner, const c
 	if (l->master) {
 		const struct ns_link *m = netstate_link_by_index(st, l->master);
 
-		if (m) {
+		/* ovs-system: the kernel datapath's, which OVS puts its ports under itself. */
+		if (m && strcmp(m->kind, "openvswitch") != 0) {
 			a = plan_act(ACT_LINK_MASTER, ns, l->name);
 			snprintf(a.master, sizeof(a.master), "%s", m->name);
 			plan_add_restore(b, owner, &a);
@@ -262,6 +263,12 @@ static int plan_bridges(struct builder *b)
 		struct action a;
 		int r;
 
+		if (br->type == TOPOLOGY_BRIDGE_OVS) {
+			r = plan_ovs_bridge(b, br);
+			if (r < 0)
+				return r;
+			continue;
+		}
 		l = existing(b, "", br->name, &r);
 		if (r < 0)
 			return r;
@@ -361,10 +368,15 @@ static int plan_iface(struct builder *b, const struct topology_ns *ns,
 		struct pair_end inside = {ns->name, ifc->name, ifc->mtu, mac,
 					  wants_ipv6(ifc->addrs, ifc->n_addrs)};
 
+		const char *master = ifc->bridge;
+
 		r = plan_pair(b, &host, &inside, &l1, &l2);
 		if (r < 0)
 			return r;
-		converge_link(b, "", ifc->host_end, l1, ifc->mtu, NULL, ifc->bridge);
+		/* An OVS bridge takes its ports through OVSDB, not as their master. */
+		if (b->want->bridges[ifc->bridge_idx].type == TOPOLOGY_BRIDGE_OVS)
+			master = plan_ovs_port_master(b, l1);
+		converge_link(b, "", ifc->host_end, l1, ifc->mtu, NULL, master);
 		converge_link(b, ns->name, ifc->name, l2, ifc->mtu, mac, NULL);
 		converge_addrs(b, ns->name, ifc->name, l2, ifc->addrs, ifc->n_addrs);
 		return 0;
@@ -557,7 +569,8 @@ static int plan_unwanted_links(struct builder *b)
 	for (size_t i = 0; i < host->n_links; i++) {
 		const struct ns_link *l = &host->links[i];
 
-		if (!plan_owned_at(b, "", l) || wanted_host_link(wanted, n_wanted, l->name))
+		if (!plan_owned_at(b, "", l) || wanted_host_link(wanted, n_wanted, l->name) ||
+		    plan_ovs_link_goes(b, l))
 			continue;
 		if (strcmp(l->kind, "veth") == 0 && l->peer_resolved && !l->peer_in_host &&
 		    ns_going(b, l->peer_netns))
@@ -600,4 +613,39 @@ int plan_links(struct builder *b)
 	for (size_t i = 0; r >= 0 && i < b->want->n_namespaces; i++)
 		plan_routes(b, &b->want->namespaces[i]);
 	return r;
+}
+
+const struct ns_link *plan_link_existing(struct builder *b, const char *ns, const char *name,
+					 int *r)
+{
+	return existing(b, ns, name, r);
+}
+
+void plan_link_delete(struct builder *b, const char *ns, const struct ns_link *l, bool recreate)
+{
+	delete_link(b, ns, l, recreate);
+}
+
+void plan_link_converge(struct builder *b, const char *ns, const char *name,
+			const struct ns_link *l, unsigned mtu, const uint8_t *mac,
+			const char *master)
+{
+	converge_link(b, ns, name, l, mtu, mac, master);
+}
+
+void plan_link_addrs(struct builder *b, const char *ns, const char *name, const struct ns_link *l,
+		     const struct topology_addr *want, size_t n)
+{
+	converge_addrs(b, ns, name, l, want, n);
+}
+
+void plan_link_restore(struct builder *b, struct action *owner, const char *ns,
+		       const struct netstate *st, const struct ns_link *l)
+{
+	restore_link_config(b, owner, ns, st, l);
+}
+
+bool plan_wants_ipv6(const struct topology_addr *v, size_t n)
+{
+	return wants_ipv6(v, n);
 }

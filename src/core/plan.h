@@ -40,6 +40,17 @@ enum action_type {
 	ACT_FW_APPLY,	  /* replace the topology's nft table with script */
 	ACT_FW_DEL,	  /* delete the topology's nft table */
 	ACT_LINK_GONE,	  /* host link name (ifindex value) goes with namespace peer_ns: wait */
+	/*
+	 * Open vSwitch (plan-ovs.c): rows of OVSDB, each marked with the
+	 * topology (alias). A run of them is one transaction (core/ovsdb-plan.h).
+	 */
+	ACT_OVS_BRIDGE_ADD, /* bridge name, datapath_type key, with its internal port */
+	ACT_OVS_PORT_ADD,   /* port name on bridge master */
+	ACT_OVS_PORT_DEL,   /* port name (row uuid key) from bridge master */
+	ACT_OVS_BRIDGE_DEL, /* bridge name (row uuid key), its ports with it */
+	ACT_OVS_WAIT,	    /* until ovs-vswitchd has applied the transactions before */
+	ACT_LINK_CLAIM,	    /* ns:name, made by ovs-vswitchd: mark (alias, group), IPv6 off */
+	ACT_TXCSUM,	    /* ns:name TX checksum offload = value (OVS's userspace datapath) */
 };
 
 struct plan_route {
@@ -62,10 +73,11 @@ struct action {
 	uint8_t mac[MAC_LEN], peer_mac[MAC_LEN];
 	struct inet_prefix prefix;
 	struct plan_route route;
-	char key[WORLD_SYSCTL_KEY_MAX]; /* ACT_SYSCTL */
+	char key[WORLD_SYSCTL_KEY_MAX]; /* ACT_SYSCTL; ACT_OVS_*: datapath or row uuid */
 	int value;
 	char *script;	   /* ACT_FW_APPLY, owned */
 	bool recreate;	   /* ACT_LINK_DEL made to recreate, for the description */
+	bool no_guard;	   /* ACT_OVS_*_ADD: the name is freed in the same transaction */
 	/*
 	 * What undoes this action when a later one fails, where the inverse
 	 * needs what the kernel held before (an old MTU, a deleted link with its
@@ -90,6 +102,16 @@ struct plan {
  */
 void plan_sysctl_keys(const char *topo, const struct topology *want, const struct netstate *host,
 		      void (*fn)(const char *ns, const char *key, void *data), void *data);
+
+/*
+ * The namespace ends whose TX checksum offload the planner looks at (the
+ * observer reads them into have->ovs.txcsum): interfaces on OVS bridges of
+ * the userspace datapath. kmod: the kernel has the openvswitch module.
+ */
+void plan_ovs_txcsum_links(const struct topology *want, bool kmod,
+			   void (*fn)(const char *ns, const char *name, void *data), void *data);
+/* An OVS bridge's datapath_type: the file's, else "system" with the module, else "netdev". */
+const char *plan_ovs_datapath(const struct topology_bridge *br, bool kmod);
 
 /* want NULL: the plan of `down` (remove everything the topology owns). */
 int plan_build(const char *topo, const struct topology *want, const struct world *have,

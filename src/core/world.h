@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "error.h"
 #include "name.h"
 #include "netstate.h"
 
@@ -45,6 +46,42 @@ struct world_sysctl {
 	int value;
 };
 
+/*
+ * Open vSwitch as observed (src/sys/observe-ovs.c): the OVSDB rows, whether
+ * ovs-vswitchd runs, whether the kernel has OVS's datapath, and the TX
+ * checksum offload of the namespace ends of OVS ports on the userspace
+ * datapath (which needs it off for TCP: see src/sys/ethtool.h).
+ */
+enum world_ovs_state {
+	WORLD_OVS_NONE,	       /* not looked at, or no server at the socket: nothing of OVS */
+	WORLD_OVS_UNREACHABLE, /* the topology wants OVS and its database could not be read */
+	WORLD_OVS_OK,
+};
+
+struct world_txcsum {
+	char ns[NETNS_NAME_MAX + 1];
+	char name[IFNAME_MAX + 1];
+	bool on;
+};
+
+struct ovsdb_state;
+
+struct world_ovs {
+	enum world_ovs_state state;
+	char target[128];      /* "unix:PATH" looked at */
+	char error[ERROR_MSG_MAX]; /* WORLD_OVS_UNREACHABLE: why */
+	struct ovsdb_state *db;	   /* WORLD_OVS_OK: the rows (core/ovsdb-state.h), owned */
+	bool vswitchd;		   /* ovs-vswitchd holds its OVSDB lock, i.e. runs */
+	bool kmod;		   /* /sys/module/openvswitch: the kernel datapath exists */
+	struct world_txcsum *txcsum;
+	size_t n_txcsum;
+};
+
+/* Records a link's TX checksum offload; -ENOMEM. */
+int world_txcsum_set(struct world_ovs *o, const char *ns, const char *name, bool on);
+/* 1 on, 0 off, -1 not read. */
+int world_txcsum_get(const struct world_ovs *o, const char *ns, const char *name);
+
 /* What the kernel holds that matters to one topology. */
 struct world {
 	struct netstate *host;
@@ -56,6 +93,7 @@ struct world {
 	struct world_sysctl *sysctls; /* what plan_sysctl_keys asked for */
 	size_t n_sysctls;
 	struct world_claims claims;
+	struct world_ovs ovs;
 };
 
 void world_free(struct world *w);

@@ -12,6 +12,7 @@
 #include "nft.h"
 #include "nsctx.h"
 #include "observe.h"
+#include "ovs.h"
 #include "sockdiag.h"
 #include "state.h"
 
@@ -202,6 +203,20 @@ int engine_up(struct engine *e, const struct topology *t, const char *file, bool
 	return r;
 }
 
+/*
+ * The OVSDB socket of topo's recorded file, for down (which has no file):
+ * the rows it made are there. A file that no longer reads leaves the default.
+ */
+static int down_ovs_target(struct engine *e, struct nsctx *c, const char *topo,
+			   struct error *err)
+{
+	_cleanup_(topology_freep) struct topology *t = NULL;
+
+	if (engine_recorded(e, topo, &t, NULL, 0, NULL) < 0 || !t->ovsdb[0])
+		return 0;
+	return ovs_target_set(c, t->ovsdb, err);
+}
+
 int engine_down(struct engine *e, const char *topo, bool dry_run, struct engine_result *res,
 		struct error *err)
 {
@@ -220,6 +235,8 @@ int engine_down(struct engine *e, const char *topo, bool dry_run, struct engine_
 	}
 	had_state = state_exists(e->state_dir, topo);
 	r = nsctx_new(&c, err);
+	if (r >= 0 && had_state)
+		r = down_ovs_target(e, c, topo, err);
 	if (r >= 0 && !dry_run)
 		r = lock_take(e->state_dir, topo, &lock, err);
 	if (r >= 0)
