@@ -148,6 +148,23 @@ static int check_bridge_name(struct builder *b, const char *name)
 	return check_port_name(b, name);
 }
 
+/* The names of br's ports, before their links are looked at: the row says more. */
+static int check_ports(struct builder *b, const struct topology_bridge *br)
+{
+	size_t bi = (size_t)(br - b->want->bridges);
+	int r = 0;
+
+	for (size_t i = 0; i < b->want->n_namespaces && r >= 0; i++) {
+		const struct topology_ns *ns = &b->want->namespaces[i];
+
+		for (size_t k = 0; k < ns->n_ifaces && r >= 0; k++)
+			if (ns->ifaces[k].link == TOPOLOGY_LINK_BRIDGE &&
+			    ns->ifaces[k].bridge_idx == bi)
+				r = check_port_name(b, ns->ifaces[k].host_end);
+	}
+	return r;
+}
+
 /*
  * Our Bridge row for br, kept as it is: ours, of the wanted datapath, and its
  * internal port there as the link of its name. NULL: br is made anew.
@@ -196,6 +213,8 @@ int plan_ovs_bridge(struct builder *b, const struct topology_bridge *br)
 	r = usable(b, br->name);
 	if (r >= 0)
 		r = check_bridge_name(b, br->name);
+	if (r >= 0)
+		r = check_ports(b, br);
 	if (r < 0)
 		return r;
 	if (!plan_is_deleted(b, "", br->name))
@@ -378,8 +397,8 @@ static bool bridge_wanted(const struct builder *b, const char *name)
 }
 
 /* The ports of wanted bridge br (index bi): kept, made, or made anew. */
-static int plan_ports(struct builder *b, enum phase ph, struct gone_rows *g, size_t bi,
-		      const struct ovsdb_bridge *kept)
+static void plan_ports(struct builder *b, enum phase ph, struct gone_rows *g, size_t bi,
+		       const struct ovsdb_bridge *kept)
 {
 	const struct ovsdb_state *s = db(b);
 	const char *bridge = b->want->bridges[bi].name;
@@ -392,13 +411,9 @@ static int plan_ports(struct builder *b, enum phase ph, struct gone_rows *g, siz
 			const struct ovsdb_port *p;
 			struct action a;
 			bool fresh;
-			int r;
 
 			if (ifc->link != TOPOLOGY_LINK_BRIDGE || ifc->bridge_idx != bi)
 				continue;
-			r = check_port_name(b, ifc->host_end);
-			if (r < 0)
-				return r;
 			p = ovsdb_state_port_named(s, ifc->host_end);
 			fresh = !netstate_link_by_name(b->have->host, ifc->host_end) ||
 				plan_is_deleted(b, "", ifc->host_end);
@@ -411,7 +426,6 @@ static int plan_ports(struct builder *b, enum phase ph, struct gone_rows *g, siz
 			plan_emit(b, ph, &a);
 		}
 	}
-	return 0;
 }
 
 /* Namespace ends of ports on the userspace datapath: TX checksum offload off. */
@@ -441,12 +455,10 @@ int plan_ovs(struct builder *b)
 	struct gone_rows g = {0};
 	struct txcsum_ctx tc = {b};
 	size_t before;
-	int r = 0;
-
 	if (!s)
 		return 0; /* a wanted OVS bridge has said why already */
 	before = b->n[ph];
-	for (size_t i = 0; b->want && i < b->want->n_bridges && r >= 0; i++) {
+	for (size_t i = 0; b->want && i < b->want->n_bridges; i++) {
 		const struct topology_bridge *br = &b->want->bridges[i];
 		const struct ovsdb_bridge *ob, *kept;
 		struct action a;
@@ -463,12 +475,12 @@ int plan_ovs(struct builder *b)
 			a.no_guard = ob != NULL;
 			plan_emit(b, ph, &a);
 		}
-		r = plan_ports(b, ph, &g, i, kept);
+		plan_ports(b, ph, &g, i, kept);
 	}
-	for (size_t i = 0; i < s->n_bridges && r >= 0; i++)
+	for (size_t i = 0; i < s->n_bridges; i++)
 		if (ours(b, &s->bridges[i].external_ids) && !bridge_wanted(b, s->bridges[i].name))
 			bridge_del(b, ph, &g, &s->bridges[i]);
-	for (size_t i = 0; i < s->n_ports && r >= 0; i++) {
+	for (size_t i = 0; i < s->n_ports; i++) {
 		const struct ovsdb_port *p = &s->ports[i];
 
 		if (!ours(b, &p->external_ids) || gone_has(&g, p->uuid) ||
@@ -477,8 +489,6 @@ int plan_ovs(struct builder *b)
 		port_del(b, ph, &g, p);
 	}
 	free(g.uuid);
-	if (r < 0)
-		return r;
 	if (b->n[ph] > before) {
 		if (b->have->ovs.vswitchd) {
 			struct action w = plan_act(ACT_OVS_WAIT, "", NULL);
