@@ -50,5 +50,7 @@ const char *doctor_link_name(const struct netstate *st, int ifindex);
 
 /* Routes, rp_filter, MTUs and the default route of one topology. */
 void doctor_check_topology(struct doctor_ctx *c, const struct doctor_topo *dt);
+/* Its Open vSwitch side (doctor-ovs.c). */
+void doctor_check_ovs(struct doctor_ctx *c, const struct doctor_topo *dt);
 
 #endif

@@ -432,4 +432,5 @@ void doctor_check_topology(struct doctor_ctx *c, const struct doctor_topo *dt)
 	check_mtu_veths(c, dt);
 	check_default_route(c, dt);
 	check_routers(c, dt);
+	doctor_check_ovs(c, dt);
 }

@@ -135,8 +135,12 @@ int ovs_observe(struct nsctx *c, const char *topo, const struct topology *want, 
 
 	if (!s)
 		return error_set(err, -ENOMEM, "out of memory");
-	if (want && want->ovsdb[0])
+	if (want && want->ovsdb[0] && strcmp(want->ovsdb, s->target) != 0) {
+		/* Another socket than the last one looked at (doctor reads every topology). */
+		ovsdb_client_free(s->client);
+		s->client = NULL;
 		snprintf(s->target, sizeof(s->target), "%s", want->ovsdb);
+	}
 	if (!s->target[0])
 		snprintf(s->target, sizeof(s->target), "%s", TOPOLOGY_OVSDB_DEFAULT);
 	snprintf(o->target, sizeof(o->target), "%s", s->target);

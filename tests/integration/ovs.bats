@@ -356,6 +356,38 @@ up_ok() {
 	assert_status 0
 }
 
+@test "check, graph and doctor: sound up; doctor names a stopped ovs-vswitchd, an unreachable OVSDB, a taken name" {
+	lan_up --default-route # NAT needs a way out, or doctor says so
+	up_ok "$TUTORIAL"
+	run nsnet check "$TUTORIAL"
+	assert_status 0
+	run nsnet graph "$TUTORIAL"
+	assert_status 0
+	assert_output_contains 'label="v-net-0\n192.168.15.5/24\novs\nnat"'
+	run --separate-stderr nsnet doctor --json "$TUTORIAL"
+	assert_status 0
+	assert_json '.findings == []'
+	ovs_stop_vswitchd
+	run --separate-stderr nsnet doctor --json tutorial-ovs
+	assert_status 1
+	assert_json '[.findings[].id] == ["ovs-vswitchd-down"]'
+	run nsnet down tutorial-ovs
+	assert_status 0
+	ovs_start_vswitchd
+	ovs-vsctl add-br v-net-0 -- set bridge v-net-0 datapath_type=netdev
+	run --separate-stderr nsnet doctor --json "$TUTORIAL"
+	assert_status 1
+	assert_json '[.findings[] | select(.id == "ovs-name-taken") | .subject] == ["OVS bridge '"'v-net-0'"'"]'
+	assert_json '[.findings[] | select(.id == "ovs-name-taken") | .fix][0] | startswith("ovs-vsctl del-br v-net-0")'
+	ovs-vsctl del-br v-net-0
+	ovs_stop
+	run --separate-stderr nsnet doctor --json "$TUTORIAL"
+	assert_status 1
+	assert_json '[.findings[].id] == ["ovsdb-unreachable"]'
+	assert_json '.findings[0].what | startswith("cannot reach OVSDB at /run/openvswitch/db.sock")'
+	ovs_start
+}
+
 # --- fault injection ---------------------------------------------------------------------
 
 # mutation_count: mutating steps of a clean up of the tutorial (OVSDB commits among them).

@@ -4,8 +4,8 @@
  * it becomes (src/core/ovsdb-plan.c), without a server: the tutorial on an
  * OVS bridge planned against OVSDB rows read from hand-written replies (as
  * ovsdb-server 3.1 sends them), conflicts with foreign rows and links,
- * ovs-vswitchd missing, `down` with and without it, and the transaction's
- * operations and guards.
+ * ovs-vswitchd missing, `down` with and without it, the transaction's
+ * operations and guards, and what doctor finds of the same facts.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "core/doctor.h"
 #include "core/ovsdb-plan.h"
 #include "core/ovsdb-state.h"
 #include "core/plan.h"
@@ -559,12 +560,91 @@ static void transaction_undo(void **state)
 	ovsdb_txn_free(txn);
 }
 
+/* The ids of doctor's OVS findings (and their subjects) for t as w holds it. */
+static void assert_findings(const struct topology *t, struct world *w, const char *want)
+{
+	struct doctor_topo dt = {.want = t, .have = w};
+	struct doctor_facts f = {.ip_forward = 1, .bridge_nf_ip4 = -1, .bridge_nf_ip6 = -1,
+				 .host = w->host, .topos = &dt, .n_topos = 1};
+	struct doctor_report r = {0};
+	struct error err = {0};
+	char got[8192] = "";
+
+	snprintf(dt.name, sizeof(dt.name), "tutorial-ovs");
+	assert_int_equal(doctor_run(&f, &r, &err), 0);
+	for (size_t i = 0; i < r.n; i++)
+		if (strncmp(r.v[i].id, "ovs", 3) == 0 && strlen(got) < 4096)
+			snprintf(got + strlen(got), 4096, "%s%s: %.1000s: %.1000s", got[0] ? "; " : "",
+				 r.v[i].id, r.v[i].subject, r.v[i].what);
+	if (strcmp(got, want) != 0)
+		fail_msg("findings '%s', want '%s'", got, want);
+	for (size_t i = 0; i < r.n; i++)
+		if (strcmp(r.v[i].id, "ovs-name-taken") == 0)
+			assert_non_null(strstr(r.v[i].fix, "ovs-vsctl "));
+	doctor_report_clear(&r);
+}
+
+static void doctor(void **state)
+{
+	struct topology *t = tutorial();
+	struct world *w;
+
+	(void)state;
+	w = world_new(rows(TUTORIAL_BRIDGE("tutorial-ovs"), TUTORIAL_PORTS("tutorial-ovs"),
+			   TUTORIAL_IFACES("tutorial-ovs")));
+	assert_findings(t, w, "");
+	w->ovs.vswitchd = false;
+	assert_findings(t, w,
+			"ovs-vswitchd-down: ovs-vswitchd: ovs-vswitchd is not running (no one holds "
+			"OVSDB lock 'ovs_vswitchd' at unix:/run/openvswitch/db.sock)");
+	/* Only its rows (no file): still worth saying. */
+	assert_findings(NULL, w,
+			"ovs-vswitchd-down: ovs-vswitchd: ovs-vswitchd is not running (no one holds "
+			"OVSDB lock 'ovs_vswitchd' at unix:/run/openvswitch/db.sock)");
+	world_free(w);
+
+	w = world_new(rows(TUTORIAL_BRIDGE("other"), TUTORIAL_PORTS("other"),
+			   TUTORIAL_IFACES("other")));
+	assert_findings(t, w,
+			"ovs-name-taken: OVS bridge 'v-net-0': the name is held by a bridge of "
+			"topology 'other'; ovs-name-taken: OVS port 'veth-red-br': the name is held "
+			"by a port of topology 'other' (on bridge 'v-net-0'); ovs-name-taken: OVS "
+			"port 'veth-blue-br': the name is held by a port of topology 'other' (on "
+			"bridge 'v-net-0')");
+	world_free(w);
+
+	/* A port vswitchd could not add; the server's text quoted. */
+	w = world_new(rows(TUTORIAL_BRIDGE("tutorial-ovs"), TUTORIAL_PORTS("tutorial-ovs"),
+			   IFACE_ROW(U_IBR, "v-net-0", "internal", MARK("tutorial-ovs")) ","
+			   "{\"_uuid\":[\"uuid\",\"" U_IRED "\"],\"name\":\"veth-red-br\","
+			   "\"type\":\"\",\"ofport\":-1,\"error\":\"could not open network device "
+			   "veth-red-br (No such device)\\u001b[0m\",\"external_ids\":"
+			   MARK("tutorial-ovs") "}," IFACE_ROW(U_IBLUE, "veth-blue-br", "",
+								  MARK("tutorial-ovs"))));
+	assert_findings(t, w,
+			"ovs-port-error: OVS interface 'veth-red-br': ovs-vswitchd could not add "
+			"it: could not open network device veth-red-br (No such device)\\x1b[0m");
+	world_free(w);
+
+	w = world_new(NULL);
+	w->ovs.state = WORLD_OVS_UNREACHABLE;
+	snprintf(w->ovs.error, sizeof(w->ovs.error), "cannot reach OVSDB at /x.sock: Connection "
+						     "refused: start Open vSwitch (ovsdb-server)");
+	assert_findings(t, w,
+			"ovsdb-unreachable: OVSDB at unix:/run/openvswitch/db.sock: cannot reach "
+			"OVSDB at /x.sock: Connection refused: start Open vSwitch (ovsdb-server)");
+	/* A file without OVS bridges has nothing to say about it. */
+	world_free(w);
+	topology_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(up_from_nothing), cmocka_unit_test(up_again),
 		cmocka_unit_test(conflicts),	   cmocka_unit_test(down),
 		cmocka_unit_test(transaction),	   cmocka_unit_test(transaction_undo),
+		cmocka_unit_test(doctor),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
