@@ -14,8 +14,10 @@
 #   make bench      nsnet beside a shell script, ip -batch, the CNI plugins and a C floor, for
 #                   BENCH_N namespaces (default "10 100 1000"), BENCH_REPS runs each (3; the
 #                   script and CNI BENCH_SLOW_REPS at N=1000: 1), and the port-forward scale
-#                   (BENCH_FORWARDS, "" to skip); in one sandbox. Table on stdout, JSON and
-#                   SVG in $(BUILD)/bench/. NSNET=path benchmarks another nsnet binary.
+#                   (BENCH_FORWARDS, "" to skip), and nsnet's up on an Open vSwitch bridge
+#                   beside a Linux bridge (BENCH_OVS namespaces, 100; "" to skip); in one
+#                   sandbox. Table on stdout, JSON and SVG in $(BUILD)/bench/. NSNET=path
+#                   benchmarks another nsnet binary.
 #   make install    nsnet to /usr/local/sbin, man pages to /usr/local/share/man
 #   make clean
 
@@ -34,6 +36,7 @@ BENCH_SLOW_REPS ?= 1
 BENCH_FORWARDS ?= 10 1000 10000
 BENCH_CONNS ?= 2000
 BENCH_METHODS ?= nsnet floor batch script cni
+BENCH_OVS ?= 100
 BENCH_CFLAGS = -std=gnu17 -O2 -Wall -Wextra -Werror
 
 .PHONY: all deps test-deps test-configure build asan fuzz-build test test-long fuzz bench install clean demo
@@ -114,7 +117,7 @@ bench:
 	tests/sandbox bench/run --nsnet $(abspath $(NSNET)) --bin $(BUILD)/bench \
 		--out $(BUILD)/bench --n "$(BENCH_N)" --reps $(BENCH_REPS) \
 		--slow-reps $(BENCH_SLOW_REPS) --forwards "$(BENCH_FORWARDS)" \
-		--conns $(BENCH_CONNS) --methods "$(BENCH_METHODS)"
+		--conns $(BENCH_CONNS) --methods "$(BENCH_METHODS)" --ovs "$(BENCH_OVS)"
 
 install: build
 	$(MESON) install -C $(BUILD)
