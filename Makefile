@@ -9,8 +9,9 @@
 #                   for itself (root; the machine's network is not touched)
 #   make test-long  200 random SIGKILLs during up/down and repeated concurrency runs, and
 #                   the whole integration suite under valgrind and under ASan+UBSan
-#   make fuzz       libFuzzer on the topology loader for FUZZ_SECONDS (default 900) on
-#                   FUZZ_JOBS workers; crashes land in tests/fuzz/regressions/
+#   make fuzz       libFuzzer on the topology loader, then on the OVSDB reply parser, each
+#                   for FUZZ_SECONDS (default 900) on FUZZ_JOBS workers; crashes land in
+#                   tests/fuzz/regressions/ and tests/fuzz/ovsdb-regressions/
 #   make bench      nsnet beside a shell script, ip -batch, the CNI plugins and a C floor, for
 #                   BENCH_N namespaces (default "10 100 1000"), BENCH_REPS runs each (3; the
 #                   script and CNI BENCH_SLOW_REPS at N=1000: 1), and the port-forward scale
@@ -67,7 +68,7 @@ asan: test-deps $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
 
 fuzz-build: test-deps $(FUZZ_BUILD)/build.ninja
-	ninja -C $(FUZZ_BUILD) tests/fuzz-topology
+	ninja -C $(FUZZ_BUILD) tests/fuzz-topology tests/fuzz-ovsdb
 
 # A build directory configured before the test dependencies were there (`make demo` on a
 # fresh machine, then `make test`) has no unit tests: look again, with tests required, so
@@ -89,15 +90,23 @@ test-long: test-deps test-configure
 	@tests/run-long $(BUILD) $(ASAN_BUILD)
 
 # Long fuzzing: every input that crashes or hangs is written to tests/fuzz/regressions/
-# (commit it with the fix). The corpus grows in $(FUZZ_BUILD)/corpus.
+# (the topology loader's) or tests/fuzz/ovsdb-regressions/ (the OVSDB reply parser's);
+# commit it with the fix. The corpora grow in $(FUZZ_BUILD)/corpus and corpus-ovsdb. Each
+# target runs FUZZ_SECONDS.
 fuzz: fuzz-build
-	@mkdir -p $(FUZZ_BUILD)/corpus
+	@mkdir -p $(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/corpus-ovsdb
 	@cp examples/*.yaml tests/golden/bad/*.yaml tests/fuzz/regressions/* $(FUZZ_BUILD)/corpus/
+	@cp tests/fuzz/ovsdb-seeds/* tests/fuzz/ovsdb-regressions/* $(FUZZ_BUILD)/corpus-ovsdb/
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp \
 		$(FUZZ_BUILD)/tests/fuzz-topology -max_total_time=$(FUZZ_SECONDS) -timeout=1 \
 		-rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
 		-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) \
 		-artifact_prefix=$(CURDIR)/tests/fuzz/regressions/ $(FUZZ_BUILD)/corpus
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp \
+		$(FUZZ_BUILD)/tests/fuzz-ovsdb -max_total_time=$(FUZZ_SECONDS) -timeout=1 \
+		-rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+		-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) \
+		-artifact_prefix=$(CURDIR)/tests/fuzz/ovsdb-regressions/ $(FUZZ_BUILD)/corpus-ovsdb
 
 demo: build
 	@$(BUILD)/nsnet demo

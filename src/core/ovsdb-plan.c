@@ -34,17 +34,18 @@ static json_t *by_name(const char *name, const struct action *a)
 			 ovsdb_cond("external_ids", "includes", ovsdb_map_pair(OWNER_OVS_KEY, topo)));
 }
 
-/* The row a deletes, as the plan saw it: its uuid, its mark. */
+/* The row a deletes, as the plan saw it: its uuid, still marked. */
 static void guard_row(struct ovsdb_txn *t, const char *table, const struct action *a)
 {
+	static const char *const uuid_col[] = {"_uuid", NULL};
 	const char *topo = owner_of_alias(a->alias);
 	json_t *where = json_pack("[o]", ovsdb_cond("_uuid", "==", ovsdb_uuid(a->key)));
 
 	if (topo)
 		json_array_append_new(where, ovsdb_cond("external_ids", "includes",
 							ovsdb_map_pair(OWNER_OVS_KEY, topo)));
-	ovsdb_txn_wait(t, table, where, name_col, OVSDB_UNTIL_EQ,
-		       json_pack("[{s:s}]", "name", a->name), 0);
+	ovsdb_txn_wait(t, table, where, uuid_col, OVSDB_UNTIL_EQ,
+		       json_pack("[{s:o}]", "_uuid", ovsdb_uuid(a->key)), 0);
 }
 
 /* No row of that name in table. */

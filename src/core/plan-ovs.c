@@ -281,12 +281,26 @@ static void gone_add(struct builder *b, struct gone_rows *g, const char *uuid)
 	nv[g->n++] = uuid;
 }
 
+/*
+ * A name read from OVSDB, for an action: as it is when it is a name nsnet
+ * could have given (then a rollback can put the row back by it), else quoted
+ * for the messages it appears in; a delete finds its row by uuid anyway.
+ */
+static void row_name(char *dst, size_t len, const char *name)
+{
+	if (!name[0] || name_link_check(name, NULL) == 0)
+		snprintf(dst, len, "%s", name);
+	else
+		ovsdb_quote(name, dst, len);
+}
+
 static struct action ovs_act(struct builder *b, enum action_type type, const char *name,
 			     const char *bridge, const char *key)
 {
-	struct action a = plan_act(type, "", name);
+	struct action a = plan_act(type, "", NULL);
 
-	snprintf(a.master, sizeof(a.master), "%s", bridge ? bridge : "");
+	row_name(a.name, sizeof(a.name), name);
+	row_name(a.master, sizeof(a.master), bridge ? bridge : "");
 	snprintf(a.key, sizeof(a.key), "%s", key ? key : "");
 	snprintf(a.alias, sizeof(a.alias), "%s", b->alias);
 	return a;

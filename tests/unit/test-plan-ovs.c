@@ -533,9 +533,9 @@ static void transaction_undo(void **state)
 	ops = ops_of(txn);
 	assert_int_equal(json_array_size(ops), 5);
 	text = json_dumps(json_array_get(ops, 1), JSON_COMPACT | JSON_SORT_KEYS);
-	assert_string_equal(text, "{\"columns\":[\"name\"],\"op\":\"wait\",\"rows\":[{\"name\":"
-				  "\"veth-red-br\"}],\"table\":\"Port\",\"timeout\":0,\"until\":"
-				  "\"==\",\"where\":[[\"_uuid\",\"==\",[\"uuid\",\"" U_PRED
+	assert_string_equal(text, "{\"columns\":[\"_uuid\"],\"op\":\"wait\",\"rows\":[{\"_uuid\":"
+				  "[\"uuid\",\"" U_PRED "\"]}],\"table\":\"Port\",\"timeout\":0,"
+				  "\"until\":\"==\",\"where\":[[\"_uuid\",\"==\",[\"uuid\",\"" U_PRED
 				  "\"]],[\"external_ids\",\"includes\",[\"map\",[[\"nsnet-"
 				  "topology\",\"t\"]]]]]}");
 	free(text);
