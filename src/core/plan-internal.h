@@ -85,6 +85,8 @@ void plan_link_addrs(struct builder *b, const char *ns, const char *name, const 
 void plan_link_restore(struct builder *b, struct action *owner, const char *ns,
 		       const struct netstate *st, const struct ns_link *l);
 bool plan_wants_ipv6(const struct topology_addr *v, size_t n);
+/* Whether link l holds an IPv6 address (a link-local one included). */
+bool plan_link_has_ipv6(const struct netstate *st, const struct ns_link *l);
 
 /* Open vSwitch (plan-ovs.c): the rows, the TX checksums; after plan_links. */
 int plan_ovs(struct builder *b);

@@ -20,6 +20,19 @@ static bool link_local6(const struct inet_prefix *p)
 	       (p->addr.bytes[1] & 0xc0) == 0x80;
 }
 
+/*
+ * Whether link l has an IPv6 address, link-local ones included: a link made
+ * without IPv6 has none, so one put back by a rollback is made without it too.
+ */
+static bool has_ipv6(const struct netstate *st, const struct ns_link *l)
+{
+	for (size_t i = 0; st && l && i < st->n_addrs; i++)
+		if (st->addrs[i].ifindex == l->ifindex &&
+		    st->addrs[i].prefix.addr.family == AF_INET6)
+			return true;
+	return false;
+}
+
 /* The owned routes of place ns that go through ifindex. */
 static void restore_routes(struct builder *b, struct action *owner, const char *ns,
 			   const struct netstate *st, const struct ns_link *l)
@@ -116,9 +129,11 @@ static void delete_link(struct builder *b, const char *ns, const struct ns_link 
 		snprintf(r.peer, sizeof(r.peer), "%s", l->peer_name);
 		snprintf(r.alias, sizeof(r.alias), "%s", b->alias); /* owned: ours */
 		r.mtu = l->mtu;
+		r.no_ipv6 = !has_ipv6(st, l);
 		set_mac(&r, l, false);
 		if (p) {
 			r.peer_mtu = p->mtu;
+			r.peer_no_ipv6 = !has_ipv6(pst, p);
 			set_mac(&r, p, true);
 		}
 		plan_add_restore(b, &d, &r);
@@ -129,6 +144,7 @@ static void delete_link(struct builder *b, const char *ns, const struct ns_link 
 		r = plan_act(ACT_BRIDGE_ADD, ns, l->name);
 		snprintf(r.alias, sizeof(r.alias), "%s", b->alias); /* owned: ours */
 		r.mtu = l->mtu;
+		r.no_ipv6 = !has_ipv6(st, l);
 		set_mac(&r, l, false);
 		plan_add_restore(b, &d, &r);
 		restore_link_config(b, &d, ns, st, l);
@@ -273,7 +289,11 @@ static int plan_bridges(struct builder *b)
 		if (r < 0)
 			return r;
 		if (l && strcmp(l->kind, "bridge") != 0) {
-			delete_link(b, "", l, true);
+			/* An OVS bridge's internal port goes with its bridge, removed first. */
+			if (plan_ovs_link_goes(b, l))
+				plan_mark_deleted(b, "", l->name);
+			else
+				delete_link(b, "", l, true);
 			l = NULL;
 		}
 		if (!l) {
@@ -648,4 +668,9 @@ void plan_link_restore(struct builder *b, struct action *owner, const char *ns,
 bool plan_wants_ipv6(const struct topology_addr *v, size_t n)
 {
 	return wants_ipv6(v, n);
+}
+
+bool plan_link_has_ipv6(const struct netstate *st, const struct ns_link *l)
+{
+	return has_ipv6(st, l);
 }

@@ -201,7 +201,8 @@ const char *plan_ovs_port_master(const struct builder *b, const struct ns_link *
 	if (!l || !l->master)
 		return NULL;
 	m = netstate_link_by_index(b->have->host, l->master);
-	return m && strcmp(m->kind, "bridge") == 0 ? "" : NULL;
+	/* A Linux bridge being deleted lets go of it itself (and takes it back on a rollback). */
+	return m && strcmp(m->kind, "bridge") == 0 && !plan_is_deleted(b, "", m->name) ? "" : NULL;
 }
 
 int plan_ovs_bridge(struct builder *b, const struct topology_bridge *br)
@@ -211,6 +212,11 @@ int plan_ovs_bridge(struct builder *b, const struct topology_bridge *br)
 	int r;
 
 	r = usable(b, br->name);
+	if (r >= 0 && br->datapath == TOPOLOGY_DATAPATH_SYSTEM && !b->have->ovs.kmod)
+		r = error_set(b->err, -EOPNOTSUPP,
+			      "OVS bridge '%s': datapath system needs the kernel's openvswitch "
+			      "module (modprobe openvswitch), or say datapath: netdev",
+			      br->name);
 	if (r >= 0)
 		r = check_bridge_name(b, br->name);
 	if (r >= 0)
@@ -379,6 +385,7 @@ static void bridge_del(struct builder *b, enum phase ph, struct gone_rows *g,
 		plan_add_restore(b, &a, &r);
 		r = plan_act(ACT_LINK_CLAIM, "", ob->name);
 		snprintf(r.alias, sizeof(r.alias), "%s", b->alias);
+		r.no_ipv6 = !plan_link_has_ipv6(b->have->host, tap);
 		plan_add_restore(b, &a, &r);
 		plan_link_restore(b, &a, "", b->have->host, tap);
 	}
@@ -468,6 +475,7 @@ int plan_ovs(struct builder *b)
 	enum phase ph = b->want ? PH_OVS : PH_DEL;
 	struct gone_rows g = {0};
 	struct txcsum_ctx tc = {b};
+	bool early = false;
 	size_t before;
 	if (!s)
 		return 0; /* a wanted OVS bridge has said why already */
@@ -491,9 +499,23 @@ int plan_ovs(struct builder *b)
 		}
 		plan_ports(b, ph, &g, i, kept);
 	}
-	for (size_t i = 0; i < s->n_bridges; i++)
-		if (ours(b, &s->bridges[i].external_ids) && !bridge_wanted(b, s->bridges[i].name))
-			bridge_del(b, ph, &g, &s->bridges[i]);
+	for (size_t i = 0; i < s->n_bridges; i++) {
+		const struct ovsdb_bridge *ob = &s->bridges[i];
+
+		if (!ours(b, &ob->external_ids) || bridge_wanted(b, ob->name))
+			continue;
+		/*
+		 * Its name wanted for a Linux bridge: removed in a transaction of its
+		 * own before the links are made, and waited for, so that vswitchd has
+		 * let go of the name (a `type` changed in place).
+		 */
+		if (b->want && topology_bridge_find(b->want, ob->name) && !gone_has(&g, ob->uuid)) {
+			bridge_del(b, PH_DEL, &g, ob);
+			early = true;
+			continue;
+		}
+		bridge_del(b, ph, &g, ob);
+	}
 	for (size_t i = 0; i < s->n_ports; i++) {
 		const struct ovsdb_port *p = &s->ports[i];
 
@@ -503,8 +525,13 @@ int plan_ovs(struct builder *b)
 		port_del(b, ph, &g, p);
 	}
 	free(g.uuid);
-	if (b->n[ph] > before) {
-		if (b->have->ovs.vswitchd) {
+	if (early && b->have->ovs.vswitchd) {
+		struct action w = plan_act(ACT_OVS_WAIT, "", NULL);
+
+		plan_emit(b, PH_DEL, &w);
+	}
+	if (b->n[ph] > before || early) {
+		if (b->have->ovs.vswitchd && b->n[ph] > before) {
 			struct action w = plan_act(ACT_OVS_WAIT, "", NULL);
 
 			plan_emit(b, b->want ? PH_OVS_WAIT : PH_OVS_GONE, &w);

@@ -302,6 +302,22 @@ up_ok() {
 	ip link del ovs-netdev
 }
 
+@test "ovs-vswitchd holds its lock but applies nothing: up waits its bound, then undoes the commit" {
+	# Stopped, not dead: the lock check passes, the commit is made, cur_cfg never follows.
+	kill -STOP "$OVS_VSWITCHD_PID"
+	local t0=$SECONDS
+	run nsnet up "$TUTORIAL"
+	kill -CONT "$OVS_VSWITCHD_PID"
+	assert_status 1
+	assert_output_contains "ovs-vswitchd did not apply the change within"
+	assert_output_contains "rolled back:"
+	((SECONDS - t0 < 30)) || fail "took $((SECONDS - t0)) s"
+	[[ $(transactions) -eq 2 ]] || fail "$(transactions) transactions: the commit and its undo"
+	ovs-vsctl --timeout=10 wait-until Open_vSwitch . cur_cfg="$(ovs-vsctl get Open_vSwitch . next_cfg)"
+	assert_ovs_baseline
+	leak_diff "$BATS_TEST_TMPDIR/before"
+}
+
 @test "an OVS and a Linux bridge in one file; the types swapped in place; down restores both" {
 	TOPOS=(mixed)
 	up_ok "$FIXTURES/ovs-mixed.yaml"
@@ -335,6 +351,57 @@ up_ok() {
 	run nsnet up "$FIXTURES/ovs-mixed-swapped.yaml"
 	[[ $output == "'mixed' is up to date: no change" ]] || fail "$output"
 
+	run nsnet down mixed
+	assert_status 0
+	assert_ovs_baseline
+}
+
+# mixed_as_first: the state of ovs-mixed.yaml, as its up made it (the checks of the test above).
+mixed_as_first() {
+	[[ $(ovs-vsctl list-br) == ovs0 && $(ovs-vsctl list-ports ovs0) == mixed-a ]] ||
+		fail "OVS: $(ovs-vsctl list-br) / $(ovs-vsctl list-ports ovs0 2>&1)" || return 1
+	[[ $(owned_rows mixed | tr '\n' ,) == "Bridge ovs0,Interface mixed-a,Interface ovs0,Port mixed-a,Port ovs0," ]] ||
+		fail "owned rows: $(owned_rows mixed)" || return 1
+	ip -j -d addr show dev ovs0 | jq -e --arg g "$NSNET_GROUP" '.[0] | .linkinfo.info_kind == "tun"
+		and .ifalias == "nsnet:mixed" and (.group | tostring) == $g
+		and (.addr_info | map("\(.local)/\(.prefixlen)")) == ["10.20.0.1/24"]' >/dev/null ||
+		fail "ovs0: $(ip -d addr show dev ovs0)" || return 1
+	ip -j -d addr show dev lbr0 | jq -e '.[0] | .linkinfo.info_kind == "bridge"
+		and (.addr_info | map("\(.local)/\(.prefixlen)")) == ["10.30.0.1/24"]' >/dev/null ||
+		fail "lbr0: $(ip -d addr show dev lbr0)" || return 1
+	[[ $(ip -j link show dev mixed-b | jq -r '.[0].master') == lbr0 &&
+		$(ip -j link show dev mixed-a | jq -r '.[0].master') == null ]] || fail "masters" || return 1
+	# b's host end and namespace end keep what an OVS port needed once (MIXED_B: the two).
+	[[ $(sysctl -n net.ipv4.conf.mixed-a.arp_ignore) == 8 &&
+		"$(sysctl -n net.ipv4.conf.mixed-b.arp_ignore) $(ethtool_tx b eth0)" == "$MIXED_B" ]] ||
+		fail "arp_ignore or tx checksum of b" || return 1
+	[[ $(ethtool_tx a eth0) == off ]] || fail "tx checksum of a" || return 1
+	ip -n a neigh flush all
+	ip -n b neigh flush all
+	can_ping a 10.30.0.2
+}
+
+@test "the types swapped, failing at every K: the rollback brings the first file's state back" {
+	TOPOS=(mixed)
+	local n k f=$BATS_TEST_TMPDIR/count
+	up_ok "$FIXTURES/ovs-mixed.yaml"
+	MIXED_B="0 on"
+	mixed_as_first
+	up_ok "$FIXTURES/ovs-mixed-swapped.yaml"
+	up_ok "$FIXTURES/ovs-mixed.yaml"
+	# Left as the OVS port needed them (documented), once b's bridge was OVS.
+	MIXED_B="8 off"
+	mixed_as_first
+	# The count of the swap from here, where every run of the sweep starts.
+	NSNET_FAULT_COUNT=$f "$NSNET" up "$FIXTURES/ovs-mixed-swapped.yaml" >/dev/null
+	n=$(cat "$f")
+	up_ok "$FIXTURES/ovs-mixed.yaml"
+	for k in $(ks "$n"); do
+		NSNET_FAULT_AT=$k run nsnet up "$FIXTURES/ovs-mixed-swapped.yaml"
+		[[ $status -eq 1 && $output == *"injected fault #$k"* ]] || fail "K=$k: exit $status: $output"
+		[[ $output != *"rollback incomplete"* ]] || fail "K=$k: $output"
+		mixed_as_first || fail "K=$k: not as before: $output"
+	done
 	run nsnet down mixed
 	assert_status 0
 	assert_ovs_baseline

@@ -377,6 +377,13 @@ static void conflicts(void **state)
 		   "ovs-vswitchd is not running (no one holds OVSDB lock 'ovs_vswitchd' at "
 		   "unix:/run/openvswitch/db.sock): start Open vSwitch");
 	world_free(w);
+	/* The kernel's datapath asked for, without its module. */
+	w = world_new(rows("", "", ""));
+	t->bridges[0].datapath = TOPOLOGY_DATAPATH_SYSTEM;
+	plan_fails(t, "tutorial-ovs", w,
+		   "OVS bridge 'v-net-0': datapath system needs the kernel's openvswitch module");
+	t->bridges[0].datapath = TOPOLOGY_DATAPATH_AUTO;
+	world_free(w);
 	w = world_new(NULL);
 	w->ovs.state = WORLD_OVS_UNREACHABLE;
 	snprintf(w->ovs.error, sizeof(w->ovs.error),
