@@ -58,6 +58,21 @@ static void warn_foreign_drops(const struct engine *e, const struct topology *t)
 	}
 }
 
+/* Rows in sync but no vswitchd to forward through them: up changes nothing, and says why. */
+static void warn_ovs(const struct engine *e, const struct topology *t, const struct world *w)
+{
+	char msg[512];
+
+	if (!e->warn || !w || !topology_has_ovs(t) || w->ovs.state != WORLD_OVS_OK ||
+	    w->ovs.vswitchd)
+		return;
+	snprintf(msg, sizeof(msg),
+		 "ovs-vswitchd is not running (no one holds OVSDB lock 'ovs_vswitchd' at %s): "
+		 "nothing crosses the OVS bridges of '%s' until it runs",
+		 w->ovs.target, t->name);
+	warn(e, msg);
+}
+
 struct busy_ports {
 	const struct topology *t;
 	const struct engine *e;
@@ -133,6 +148,7 @@ static int up_locked(struct engine *e, struct nsctx *c, const struct topology *t
 	r = observe_and_plan(e, c, t->name, t, true, res, err);
 	if (r < 0)
 		return r;
+	warn_ovs(e, t, res->world);
 	warn_foreign_drops(e, t);
 	warn_busy_ports(e, t);
 	/* Everything that can fail without the kernel's help, before its first change. */

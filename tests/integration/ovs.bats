@@ -285,6 +285,23 @@ up_ok() {
 	ovs_start
 }
 
+@test "up in sync while ovs-vswitchd is dead: no change, and a warning that nothing crosses the bridge" {
+	up_ok "$TUTORIAL"
+	# Killed, its taps stay (exit --cleanup would remove them: then up would want to
+	# make them again, and refuse).
+	kill -KILL "$OVS_VSWITCHD_PID"
+	wait "$OVS_VSWITCHD_PID" 2>/dev/null || true
+	OVS_VSWITCHD_PID=
+	run --separate-stderr nsnet up "$TUTORIAL"
+	assert_status 0
+	[[ $output == "'tutorial-ovs' is up to date: no change" ]] || fail "$output"
+	[[ $stderr == *"ovs-vswitchd is not running (no one holds OVSDB lock 'ovs_vswitchd' at unix:/run/openvswitch/db.sock): nothing crosses the OVS bridges of 'tutorial-ovs' until it runs"* ]] ||
+		fail "no warning: $stderr"
+	run nsnet down tutorial-ovs
+	assert_status 0
+	ip link del ovs-netdev # the killed vswitchd's own tap
+}
+
 @test "down without ovs-vswitchd (killed, its tap left): the rows go, and the tap by netlink" {
 	up_ok "$TUTORIAL"
 	kill -KILL "$OVS_VSWITCHD_PID"
