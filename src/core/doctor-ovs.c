@@ -131,8 +131,9 @@ void doctor_check_ovs(struct doctor_ctx *c, const struct doctor_topo *dt)
 	if (!o->vswitchd && (wanted || owns_rows(o, dt->name)) &&
 	    (d = doctor_add(c, "ovs-vswitchd-down", DOCTOR_PROBLEM, dt->name))) {
 		put(d->subject, "ovs-vswitchd");
-		put(d->what, "ovs-vswitchd is not running (no one holds OVSDB lock "
-			     "'ovs_vswitchd' at %s)",
+		put(d->what,
+		    "ovs-vswitchd is not running (no one holds OVSDB lock "
+		    "'ovs_vswitchd' at %s)",
 		    o->target);
 		put(d->why, "it makes the OVS bridges' ports and forwards their traffic: without "
 			    "it nothing crosses an OVS bridge, and up is refused");

@@ -30,8 +30,9 @@ static json_t *by_name(const char *name, const struct action *a)
 
 	if (!topo)
 		return ovsdb_where("name", "==", json_string(name));
-	return json_pack("[o,o]", ovsdb_cond("name", "==", json_string(name)),
-			 ovsdb_cond("external_ids", "includes", ovsdb_map_pair(OWNER_OVS_KEY, topo)));
+	return json_pack(
+		"[o,o]", ovsdb_cond("name", "==", json_string(name)),
+		ovsdb_cond("external_ids", "includes", ovsdb_map_pair(OWNER_OVS_KEY, topo)));
 }
 
 /* The row a deletes, as the plan saw it: its uuid, still marked. */
@@ -110,13 +111,15 @@ static void mutate_ports(struct ovsdb_txn *t, const struct action *const *v, siz
 		for (size_t k = i; k < n; k++) {
 			char port[32];
 
-			if (v[k]->type != ACT_OVS_PORT_ADD || strcmp(v[k]->master, v[i]->master) != 0)
+			if (v[k]->type != ACT_OVS_PORT_ADD ||
+			    strcmp(v[k]->master, v[i]->master) != 0)
 				continue;
 			snprintf(port, sizeof(port), "p%zu", k);
 			json_array_append_new(set, ovsdb_named_uuid(port));
 		}
-		ovsdb_txn_mutate(t, "Bridge", ovsdb_where("name", "==", json_string(v[i]->master)),
-				 json_pack("[o]", ovsdb_mutation("ports", "insert", ovsdb_set(set))));
+		ovsdb_txn_mutate(
+			t, "Bridge", ovsdb_where("name", "==", json_string(v[i]->master)),
+			json_pack("[o]", ovsdb_mutation("ports", "insert", ovsdb_set(set))));
 	}
 }
 
@@ -145,12 +148,12 @@ int ovsdb_plan_txn(const struct action *const *v, size_t n, struct ovsdb_txn *t,
 				guard_absent(t, "Bridge", a->name);
 			insert_port(t, a, "internal", i, port, sizeof(port));
 			snprintf(bridge, sizeof(bridge), "b%zu", i);
-			ret_op[i] = ovsdb_txn_insert(
-				t, "Bridge",
-				json_pack("{s:s,s:s,s:o,s:o}", "name", a->name, "datapath_type",
-					  a->key, "ports", ovsdb_named_uuid(port), "external_ids",
-					  ids(a)),
-				bridge);
+			ret_op[i] = ovsdb_txn_insert(t, "Bridge",
+						     json_pack("{s:s,s:s,s:o,s:o}", "name", a->name,
+							       "datapath_type", a->key, "ports",
+							       ovsdb_named_uuid(port),
+							       "external_ids", ids(a)),
+						     bridge);
 			json_array_append_new(add, ovsdb_named_uuid(bridge));
 			break;
 		case ACT_OVS_PORT_ADD:
@@ -183,13 +186,15 @@ int ovsdb_plan_txn(const struct action *const *v, size_t n, struct ovsdb_txn *t,
 	}
 	mutate_ports(t, v, n);
 	if (json_array_size(del))
-		ovsdb_txn_mutate(t, "Open_vSwitch", NULL,
-				 json_pack("[o]", ovsdb_mutation("bridges", "delete", ovsdb_set(del))));
+		ovsdb_txn_mutate(
+			t, "Open_vSwitch", NULL,
+			json_pack("[o]", ovsdb_mutation("bridges", "delete", ovsdb_set(del))));
 	else
 		json_decref(del);
 	if (json_array_size(add))
-		ovsdb_txn_mutate(t, "Open_vSwitch", NULL,
-				 json_pack("[o]", ovsdb_mutation("bridges", "insert", ovsdb_set(add))));
+		ovsdb_txn_mutate(
+			t, "Open_vSwitch", NULL,
+			json_pack("[o]", ovsdb_mutation("bridges", "insert", ovsdb_set(add))));
 	else
 		json_decref(add);
 	if (t->oom)

@@ -249,7 +249,8 @@ int plan_ovs_bridge(struct builder *b, const struct topology_bridge *br)
 		if (l)
 			plan_link_delete(b, "", l, true);
 	}
-	/* The internal port appears with the transaction: once it is applied, mark it, then the rest. */
+	/* The internal port appears with the transaction: once it is applied, mark it, then the
+	 * rest. */
 	a = plan_act(ACT_LINK_CLAIM, "", br->name);
 	snprintf(a.alias, sizeof(a.alias), "%s", b->alias);
 	a.no_ipv6 = !plan_wants_ipv6(br->addrs, br->n_addrs);
@@ -315,8 +316,8 @@ static struct action ovs_act(struct builder *b, enum action_type type, const cha
 /* The type of a port's (first) interface, to put it back as it was. */
 static const char *port_type(const struct ovsdb_state *s, const struct ovsdb_port *p)
 {
-	const struct ovsdb_iface *f = p->interfaces.n ? ovsdb_state_iface(s, p->interfaces.v[0])
-						      : NULL;
+	const struct ovsdb_iface *f =
+		p->interfaces.n ? ovsdb_state_iface(s, p->interfaces.v[0]) : NULL;
 
 	return f ? f->type : "";
 }

@@ -49,7 +49,7 @@ enum action_type {
 	ACT_OVS_PORT_DEL,   /* port name (row uuid key) from bridge master */
 	ACT_OVS_BRIDGE_DEL, /* bridge name (row uuid key), its ports with it */
 	ACT_OVS_WAIT,	    /* until ovs-vswitchd has applied the transactions before */
-	ACT_LINK_CLAIM,	    /* ns:name, made by ovs-vswitchd: mark (alias, group), IPv6 off */
+	ACT_LINK_CLAIM,	    /* ns:name, made by ovs-vswitchd: mark (alias, group), no IPv6 */
 	ACT_TXCSUM,	    /* ns:name TX checksum offload = value (OVS's userspace datapath) */
 };
 

@@ -53,7 +53,7 @@ struct world_sysctl {
  * datapath (which needs it off for TCP: see src/sys/ethtool.h).
  */
 enum world_ovs_state {
-	WORLD_OVS_NONE,	       /* not looked at, or no server at the socket: nothing of OVS */
+	WORLD_OVS_NONE,	       /* not looked at, or no server there: nothing of OVS */
 	WORLD_OVS_UNREACHABLE, /* the topology wants OVS and its database could not be read */
 	WORLD_OVS_OK,
 };

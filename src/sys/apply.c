@@ -691,9 +691,9 @@ int apply_plan(struct nsctx *c, const struct plan *p, const struct apply_opts *o
 		} else if (ovsdb_plan_is_row(p->v[i].type)) {
 			/* The whole run of them at its first: one transaction. */
 			if (i >= ovs_end) {
-				for (ovs_end = i; ovs_end < p->n && ovsdb_plan_is_row(p->v[ovs_end].type);
-				     ovs_end++)
-					;
+				ovs_end = i;
+				while (ovs_end < p->n && ovsdb_plan_is_row(p->v[ovs_end].type))
+					ovs_end++;
 				ovs_res = apply_ovs_run(&ap, p, i, ovs_end, &u, &ovs_err);
 			}
 			r = ovs_res;

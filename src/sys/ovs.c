@@ -227,7 +227,8 @@ int ovs_wait(struct nsctx *c, struct error *err)
 	if (!s || !s->pending)
 		return 0;
 	r = ovsdb_client_wait_applied(s->client, &s->cfg,
-				      OVS_APPLY_MS + (int)s->pending_ops * OVS_APPLY_PER_PORT_MS, err);
+				      OVS_APPLY_MS + (int)s->pending_ops * OVS_APPLY_PER_PORT_MS,
+				      err);
 	if (r == -ETIMEDOUT)
 		s->stalled = true;
 	if (r >= 0) {

@@ -69,30 +69,30 @@ static struct ovsdb_state *rows(const char *bridges, const char *ports, const ch
 }
 
 #define MARK(topo) "[\"map\",[[\"nsnet-topology\",\"" topo "\"]]]"
-#define BRIDGE_ROW(uuid, name, dp, ports, ids)                                              \
+#define BRIDGE_ROW(uuid, name, dp, ports, ids)                                             \
 	"{\"_uuid\":[\"uuid\",\"" uuid "\"],\"name\":\"" name "\",\"datapath_type\":\"" dp \
 	"\",\"ports\":" ports ",\"external_ids\":" ids "}"
-#define PORT_ROW(uuid, name, iface, ids)                                                   \
-	"{\"_uuid\":[\"uuid\",\"" uuid "\"],\"name\":\"" name "\",\"interfaces\":[\"uuid\",\"" \
-	iface "\"],\"external_ids\":" ids "}"
-#define IFACE_ROW(uuid, name, type, ids)                                                   \
-	"{\"_uuid\":[\"uuid\",\"" uuid "\"],\"name\":\"" name "\",\"type\":\"" type        \
+#define PORT_ROW(uuid, name, iface, ids)                      \
+	"{\"_uuid\":[\"uuid\",\"" uuid "\"],\"name\":\"" name \
+	"\",\"interfaces\":[\"uuid\",\"" iface "\"],\"external_ids\":" ids "}"
+#define IFACE_ROW(uuid, name, type, ids)                                            \
+	"{\"_uuid\":[\"uuid\",\"" uuid "\"],\"name\":\"" name "\",\"type\":\"" type \
 	"\",\"ofport\":1,\"error\":[\"set\",[]],\"external_ids\":" ids "}"
 
 /* The tutorial's rows as an up made them, marked for topo. */
-#define TUTORIAL_BRIDGE(topo)                                                               \
-	BRIDGE_ROW(U_BR, "v-net-0", "netdev",                                               \
-		   "[\"set\",[[\"uuid\",\"" U_PBR "\"],[\"uuid\",\"" U_PRED "\"],[\"uuid\",\"" \
-		   U_PBLUE "\"]]]",                                                         \
+#define TUTORIAL_BRIDGE(topo)                                               \
+	BRIDGE_ROW(U_BR, "v-net-0", "netdev",                               \
+		   "[\"set\",[[\"uuid\",\"" U_PBR "\"],[\"uuid\",\"" U_PRED \
+		   "\"],[\"uuid\",\"" U_PBLUE "\"]]]",                      \
 		   MARK(topo))
-#define TUTORIAL_PORTS(topo)                                                                \
-	PORT_ROW(U_PBR, "v-net-0", U_IBR, MARK(topo)) "," PORT_ROW(U_PRED, "veth-red-br",   \
-								  U_IRED, MARK(topo)) "," \
-		PORT_ROW(U_PBLUE, "veth-blue-br", U_IBLUE, MARK(topo))
-#define TUTORIAL_IFACES(topo)                                                               \
-	IFACE_ROW(U_IBR, "v-net-0", "internal", MARK(topo)) "," IFACE_ROW(                  \
-		U_IRED, "veth-red-br", "", MARK(topo)) "," IFACE_ROW(U_IBLUE, "veth-blue-br", \
-								     "", MARK(topo))
+#define TUTORIAL_PORTS(topo)                          \
+	PORT_ROW(U_PBR, "v-net-0", U_IBR, MARK(topo)) \
+	"," PORT_ROW(U_PRED, "veth-red-br", U_IRED,   \
+		     MARK(topo)) "," PORT_ROW(U_PBLUE, "veth-blue-br", U_IBLUE, MARK(topo))
+#define TUTORIAL_IFACES(topo)                               \
+	IFACE_ROW(U_IBR, "v-net-0", "internal", MARK(topo)) \
+	"," IFACE_ROW(U_IRED, "veth-red-br", "",            \
+		      MARK(topo)) "," IFACE_ROW(U_IBLUE, "veth-blue-br", "", MARK(topo))
 
 static struct world *world_new(struct ovsdb_state *db)
 {
@@ -264,9 +264,9 @@ static void up_from_nothing(void **state)
 static void up_again(void **state)
 {
 	struct topology *t = tutorial();
-	struct world *w = world_new(rows(TUTORIAL_BRIDGE("tutorial-ovs"),
-					 TUTORIAL_PORTS("tutorial-ovs"),
-					 TUTORIAL_IFACES("tutorial-ovs")));
+	struct world *w =
+		world_new(rows(TUTORIAL_BRIDGE("tutorial-ovs"), TUTORIAL_PORTS("tutorial-ovs"),
+			       TUTORIAL_IFACES("tutorial-ovs")));
 	struct plan *p = NULL;
 	struct error err = {0};
 	bool saw_wait = false;
@@ -349,17 +349,17 @@ static void conflicts(void **state)
 		   "OVS bridge 'v-net-0' exists and is not nsnet's; refusing to touch it");
 	world_free(w);
 
-	w = world_new(rows(TUTORIAL_BRIDGE("other"), TUTORIAL_PORTS("other"),
-			   TUTORIAL_IFACES("other")));
+	w = world_new(
+		rows(TUTORIAL_BRIDGE("other"), TUTORIAL_PORTS("other"), TUTORIAL_IFACES("other")));
 	plan_fails(t, "tutorial-ovs", w,
 		   "OVS bridge 'v-net-0' belongs to topology 'other', not 'tutorial-ovs'");
 	world_free(w);
 
 	/* A foreign port holding a host end's name, on a foreign bridge. */
-	w = world_new(rows(BRIDGE_ROW(U_BR, "br-x", "netdev", "[\"uuid\",\"" U_PRED "\"]",
-				      "[\"map\",[]]"),
-			   PORT_ROW(U_PRED, "veth-red-br", U_IRED, "[\"map\",[]]"),
-			   IFACE_ROW(U_IRED, "veth-red-br", "", "[\"map\",[]]")));
+	w = world_new(rows(
+		BRIDGE_ROW(U_BR, "br-x", "netdev", "[\"uuid\",\"" U_PRED "\"]", "[\"map\",[]]"),
+		PORT_ROW(U_PRED, "veth-red-br", U_IRED, "[\"map\",[]]"),
+		IFACE_ROW(U_IRED, "veth-red-br", "", "[\"map\",[]]")));
 	plan_fails(t, "tutorial-ovs", w,
 		   "OVS port 'veth-red-br' (on bridge 'br-x') exists and is not nsnet's");
 	world_free(w);
@@ -398,9 +398,9 @@ static void conflicts(void **state)
 /* down: the rows first (PH_DEL), the wait after the namespaces; the tap left to vswitchd. */
 static void down(void **state)
 {
-	struct world *w = world_new(rows(TUTORIAL_BRIDGE("tutorial-ovs"),
-					 TUTORIAL_PORTS("tutorial-ovs"),
-					 TUTORIAL_IFACES("tutorial-ovs")));
+	struct world *w =
+		world_new(rows(TUTORIAL_BRIDGE("tutorial-ovs"), TUTORIAL_PORTS("tutorial-ovs"),
+			       TUTORIAL_IFACES("tutorial-ovs")));
 	static const char *const want[] = {"ovs-bridge-del v-net-0", "ovs-wait ", NULL};
 	static const char *const alone[] = {"ovs-bridge-del v-net-0", "link-del v-net-0", NULL};
 	struct plan *p = NULL;
@@ -447,18 +447,27 @@ static const char *op_line(json_t *op, char *buf, size_t len)
 {
 	const char *table = json_string_value(json_object_get(op, "table"));
 
-	snprintf(buf, len, "%s%s%s", json_string_value(json_object_get(op, "op")),
-		 table ? " " : "", table ? table : "");
+	snprintf(buf, len, "%s%s%s", json_string_value(json_object_get(op, "op")), table ? " " : "",
+		 table ? table : "");
 	return buf;
 }
 
 static void transaction(void **state)
 {
-	static const char *const want[] = {
-		"comment",	   "wait Bridge",    "insert Interface", "insert Port",
-		"insert Bridge",   "wait Port",	     "insert Interface", "insert Port",
-		"wait Port",	   "insert Interface", "insert Port",	  "mutate Bridge",
-		"mutate Open_vSwitch", NULL};
+	static const char *const want[] = {"comment",
+					   "wait Bridge",
+					   "insert Interface",
+					   "insert Port",
+					   "insert Bridge",
+					   "wait Port",
+					   "insert Interface",
+					   "insert Port",
+					   "wait Port",
+					   "insert Interface",
+					   "insert Port",
+					   "mutate Bridge",
+					   "mutate Open_vSwitch",
+					   NULL};
 	struct topology *t = tutorial();
 	struct world *w = world_new(rows("", "", ""));
 	const struct action *v[8];
@@ -504,9 +513,10 @@ static void transaction(void **state)
 	free(text);
 	/* Both ports in one mutation of their bridge, found by name. */
 	text = json_dumps(json_array_get(ops, 11), JSON_COMPACT | JSON_SORT_KEYS);
-	assert_string_equal(text, "{\"mutations\":[[\"ports\",\"insert\",[\"set\",[[\"named-uuid"
-				  "\",\"p1\"],[\"named-uuid\",\"p2\"]]]]],\"op\":\"mutate\","
-				  "\"table\":\"Bridge\",\"where\":[[\"name\",\"==\",\"v-net-0\"]]}");
+	assert_string_equal(text,
+			    "{\"mutations\":[[\"ports\",\"insert\",[\"set\",[[\"named-uuid"
+			    "\",\"p1\"],[\"named-uuid\",\"p2\"]]]]],\"op\":\"mutate\","
+			    "\"table\":\"Bridge\",\"where\":[[\"name\",\"==\",\"v-net-0\"]]}");
 	free(text);
 	json_decref(ops);
 	ovsdb_txn_free(txn);
@@ -540,11 +550,12 @@ static void transaction_undo(void **state)
 	ops = ops_of(txn);
 	assert_int_equal(json_array_size(ops), 5);
 	text = json_dumps(json_array_get(ops, 1), JSON_COMPACT | JSON_SORT_KEYS);
-	assert_string_equal(text, "{\"columns\":[\"_uuid\"],\"op\":\"wait\",\"rows\":[{\"_uuid\":"
-				  "[\"uuid\",\"" U_PRED "\"]}],\"table\":\"Port\",\"timeout\":0,"
-				  "\"until\":\"==\",\"where\":[[\"_uuid\",\"==\",[\"uuid\",\"" U_PRED
-				  "\"]],[\"external_ids\",\"includes\",[\"map\",[[\"nsnet-"
-				  "topology\",\"t\"]]]]]}");
+	assert_string_equal(text,
+			    "{\"columns\":[\"_uuid\"],\"op\":\"wait\",\"rows\":[{\"_uuid\":"
+			    "[\"uuid\",\"" U_PRED "\"]}],\"table\":\"Port\",\"timeout\":0,"
+			    "\"until\":\"==\",\"where\":[[\"_uuid\",\"==\",[\"uuid\",\"" U_PRED
+			    "\"]],[\"external_ids\",\"includes\",[\"map\",[[\"nsnet-"
+			    "topology\",\"t\"]]]]]}");
 	free(text);
 	text = json_dumps(json_array_get(ops, 2), JSON_COMPACT | JSON_SORT_KEYS);
 	assert_string_equal(text, "{\"mutations\":[[\"ports\",\"delete\",[\"uuid\",\"" U_PRED
@@ -571,8 +582,12 @@ static void transaction_undo(void **state)
 static void assert_findings(const struct topology *t, struct world *w, const char *want)
 {
 	struct doctor_topo dt = {.want = t, .have = w};
-	struct doctor_facts f = {.ip_forward = 1, .bridge_nf_ip4 = -1, .bridge_nf_ip6 = -1,
-				 .host = w->host, .topos = &dt, .n_topos = 1};
+	struct doctor_facts f = {.ip_forward = 1,
+				 .bridge_nf_ip4 = -1,
+				 .bridge_nf_ip6 = -1,
+				 .host = w->host,
+				 .topos = &dt,
+				 .n_topos = 1};
 	struct doctor_report r = {0};
 	struct error err = {0};
 	char got[8192] = "";
@@ -581,8 +596,8 @@ static void assert_findings(const struct topology *t, struct world *w, const cha
 	assert_int_equal(doctor_run(&f, &r, &err), 0);
 	for (size_t i = 0; i < r.n; i++)
 		if (strncmp(r.v[i].id, "ovs", 3) == 0 && strlen(got) < 4096)
-			snprintf(got + strlen(got), 4096, "%s%s: %.1000s: %.1000s", got[0] ? "; " : "",
-				 r.v[i].id, r.v[i].subject, r.v[i].what);
+			snprintf(got + strlen(got), 4096, "%s%s: %.1000s: %.1000s",
+				 got[0] ? "; " : "", r.v[i].id, r.v[i].subject, r.v[i].what);
 	if (strcmp(got, want) != 0)
 		fail_msg("findings '%s', want '%s'", got, want);
 	for (size_t i = 0; i < r.n; i++)
@@ -601,33 +616,46 @@ static void doctor(void **state)
 			   TUTORIAL_IFACES("tutorial-ovs")));
 	assert_findings(t, w, "");
 	w->ovs.vswitchd = false;
-	assert_findings(t, w,
-			"ovs-vswitchd-down: ovs-vswitchd: ovs-vswitchd is not running (no one holds "
-			"OVSDB lock 'ovs_vswitchd' at unix:/run/openvswitch/db.sock)");
+	assert_findings(
+		t, w,
+		"ovs-vswitchd-down: ovs-vswitchd: ovs-vswitchd is not running (no one holds "
+		"OVSDB lock 'ovs_vswitchd' at unix:/run/openvswitch/db.sock)");
 	/* Only its rows (no file): still worth saying. */
-	assert_findings(NULL, w,
-			"ovs-vswitchd-down: ovs-vswitchd: ovs-vswitchd is not running (no one holds "
-			"OVSDB lock 'ovs_vswitchd' at unix:/run/openvswitch/db.sock)");
+	assert_findings(
+		NULL, w,
+		"ovs-vswitchd-down: ovs-vswitchd: ovs-vswitchd is not running (no one holds "
+		"OVSDB lock 'ovs_vswitchd' at unix:/run/openvswitch/db.sock)");
 	world_free(w);
 
-	w = world_new(rows(TUTORIAL_BRIDGE("other"), TUTORIAL_PORTS("other"),
-			   TUTORIAL_IFACES("other")));
-	assert_findings(t, w,
-			"ovs-name-taken: OVS bridge 'v-net-0': the name is held by a bridge of "
-			"topology 'other'; ovs-name-taken: OVS port 'veth-red-br': the name is held "
-			"by a port of topology 'other' (on bridge 'v-net-0'); ovs-name-taken: OVS "
-			"port 'veth-blue-br': the name is held by a port of topology 'other' (on "
-			"bridge 'v-net-0')");
+	w = world_new(
+		rows(TUTORIAL_BRIDGE("other"), TUTORIAL_PORTS("other"), TUTORIAL_IFACES("other")));
+	assert_findings(
+		t, w,
+		"ovs-name-taken: OVS bridge 'v-net-0': the name is held by a bridge of "
+		"topology 'other'; ovs-name-taken: OVS port 'veth-red-br': the name is held "
+		"by a port of topology 'other' (on bridge 'v-net-0'); ovs-name-taken: OVS "
+		"port 'veth-blue-br': the name is held by a port of topology 'other' (on "
+		"bridge 'v-net-0')");
 	world_free(w);
 
 	/* A port vswitchd could not add; the server's text quoted. */
-	w = world_new(rows(TUTORIAL_BRIDGE("tutorial-ovs"), TUTORIAL_PORTS("tutorial-ovs"),
-			   IFACE_ROW(U_IBR, "v-net-0", "internal", MARK("tutorial-ovs")) ","
-			   "{\"_uuid\":[\"uuid\",\"" U_IRED "\"],\"name\":\"veth-red-br\","
-			   "\"type\":\"\",\"ofport\":-1,\"error\":\"could not open network device "
-			   "veth-red-br (No such device)\\u001b[0m\",\"external_ids\":"
-			   MARK("tutorial-ovs") "}," IFACE_ROW(U_IBLUE, "veth-blue-br", "",
-								  MARK("tutorial-ovs"))));
+	w = world_new(rows(
+		TUTORIAL_BRIDGE("tutorial-ovs"), TUTORIAL_PORTS("tutorial-ovs"),
+		IFACE_ROW(
+			U_IBR, "v-net-0", "internal",
+			MARK("tutorial-ovs")) ","
+					      "{\"_uuid\":[\"uuid\",\"" U_IRED
+					      "\"],\"name\":\"veth-red-br\","
+					      "\"type\":\"\",\"ofport\":-1,\"error\":\"could not "
+					      "open network device "
+					      "veth-red-br (No such "
+					      "device)\\u001b[0m\",\"external_ids\":" MARK(
+						      "tutorial-ovs") "}," IFACE_ROW(U_IBLUE,
+										     "veth-blue-br",
+										     "",
+										     MARK("tutorial"
+											  "-ov"
+											  "s"))));
 	assert_findings(t, w,
 			"ovs-port-error: OVS interface 'veth-red-br': ovs-vswitchd could not add "
 			"it: could not open network device veth-red-br (No such device)\\x1b[0m");
@@ -635,8 +663,9 @@ static void doctor(void **state)
 
 	w = world_new(NULL);
 	w->ovs.state = WORLD_OVS_UNREACHABLE;
-	snprintf(w->ovs.error, sizeof(w->ovs.error), "cannot reach OVSDB at /x.sock: Connection "
-						     "refused: start Open vSwitch (ovsdb-server)");
+	snprintf(w->ovs.error, sizeof(w->ovs.error),
+		 "cannot reach OVSDB at /x.sock: Connection "
+		 "refused: start Open vSwitch (ovsdb-server)");
 	assert_findings(t, w,
 			"ovsdb-unreachable: OVSDB at unix:/run/openvswitch/db.sock: cannot reach "
 			"OVSDB at /x.sock: Connection refused: start Open vSwitch (ovsdb-server)");
