@@ -10,14 +10,17 @@
 #                   for itself (root; the machine's network is not touched)
 #   make test-long  200 random SIGKILLs during up/down and repeated concurrency runs, and
 #                   the whole integration suite under valgrind and under ASan+UBSan
-#   make fuzz       libFuzzer on the topology loader for FUZZ_SECONDS (default 900) on
-#                   FUZZ_JOBS workers; crashes land in tests/fuzz/regressions/
+#   make fuzz       libFuzzer on the topology loader, then on the OVSDB reply parser, each
+#                   for FUZZ_SECONDS (default 900) on FUZZ_JOBS workers; crashes land in
+#                   tests/fuzz/regressions/ and tests/fuzz/ovsdb-regressions/
 #   make bench      nsnet beside a shell script, ip -batch, the CNI plugins and a C floor, for
 #                   BENCH_N namespaces (default "10 100 1000"), BENCH_REPS runs each (3; the
 #                   script and CNI BENCH_SLOW_REPS at N=1000: 1), and the port-forward scale
 #                   (BENCH_FORWARDS, "" to skip), TCP throughput across a VXLAN tunnel to a
-#                   second host beside one host (BENCH_VXLAN seconds, 0 to skip); in one sandbox. Table on stdout, JSON and
-#                   SVG in $(BUILD)/bench/. NSNET=path benchmarks another nsnet binary.
+#                   second host beside one host (BENCH_VXLAN seconds, 0 to skip), and nsnet's
+#                   up on an Open vSwitch bridge beside a Linux bridge (BENCH_OVS namespaces,
+#                   100; "" to skip); in one sandbox. Table on stdout, JSON and SVG in
+#                   $(BUILD)/bench/. NSNET=path benchmarks another nsnet binary.
 #   make install    nsnet to /usr/local/sbin, man pages to /usr/local/share/man
 #   make clean
 
@@ -38,6 +41,7 @@ BENCH_CONNS ?= 2000
 # seconds of each VXLAN throughput measure (a1 -> b1 across hosts, a1 -> a2); 0 skips it
 BENCH_VXLAN ?= 3
 BENCH_METHODS ?= nsnet floor batch script cni
+BENCH_OVS ?= 100
 BENCH_CFLAGS = -std=gnu17 -O2 -Wall -Wextra -Werror
 
 .PHONY: all deps test-deps test-configure build asan fuzz-build test test-long fuzz bench install clean demo
@@ -68,7 +72,7 @@ asan: test-deps $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
 
 fuzz-build: test-deps $(FUZZ_BUILD)/build.ninja
-	ninja -C $(FUZZ_BUILD) tests/fuzz-topology
+	ninja -C $(FUZZ_BUILD) tests/fuzz-topology tests/fuzz-ovsdb
 
 # A build directory configured before the test dependencies were there (`make demo` on a
 # fresh machine, then `make test`) has no unit tests: look again, with tests required, so
@@ -90,15 +94,23 @@ test-long: test-deps test-configure
 	@tests/run-long $(BUILD) $(ASAN_BUILD)
 
 # Long fuzzing: every input that crashes or hangs is written to tests/fuzz/regressions/
-# (commit it with the fix). The corpus grows in $(FUZZ_BUILD)/corpus.
+# (the topology loader's) or tests/fuzz/ovsdb-regressions/ (the OVSDB reply parser's);
+# commit it with the fix. The corpora grow in $(FUZZ_BUILD)/corpus and corpus-ovsdb. Each
+# target runs FUZZ_SECONDS.
 fuzz: fuzz-build
-	@mkdir -p $(FUZZ_BUILD)/corpus
+	@mkdir -p $(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/corpus-ovsdb
 	@cp examples/*.yaml tests/golden/bad/*.yaml tests/fuzz/regressions/* $(FUZZ_BUILD)/corpus/
+	@cp tests/fuzz/ovsdb-seeds/* tests/fuzz/ovsdb-regressions/* $(FUZZ_BUILD)/corpus-ovsdb/
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp \
 		$(FUZZ_BUILD)/tests/fuzz-topology -max_total_time=$(FUZZ_SECONDS) -timeout=1 \
 		-rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
 		-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) \
 		-artifact_prefix=$(CURDIR)/tests/fuzz/regressions/ $(FUZZ_BUILD)/corpus
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp \
+		$(FUZZ_BUILD)/tests/fuzz-ovsdb -max_total_time=$(FUZZ_SECONDS) -timeout=1 \
+		-rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+		-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) \
+		-artifact_prefix=$(CURDIR)/tests/fuzz/ovsdb-regressions/ $(FUZZ_BUILD)/corpus-ovsdb
 
 demo: build
 	@$(BUILD)/nsnet demo $(DEMO_ARGS)
@@ -118,7 +130,8 @@ bench:
 	tests/sandbox bench/run --nsnet $(abspath $(NSNET)) --bin $(BUILD)/bench \
 		--out $(BUILD)/bench --n "$(BENCH_N)" --reps $(BENCH_REPS) \
 		--slow-reps $(BENCH_SLOW_REPS) --forwards "$(BENCH_FORWARDS)" \
-		--conns $(BENCH_CONNS) --methods "$(BENCH_METHODS)" --vxlan-seconds $(BENCH_VXLAN)
+		--conns $(BENCH_CONNS) --methods "$(BENCH_METHODS)" --vxlan-seconds $(BENCH_VXLAN) \
+		--ovs "$(BENCH_OVS)"
 
 install: build
 	$(MESON) install -C $(BUILD)

@@ -63,4 +63,7 @@ bool doctor_routes6_any(const struct doctor_ctx *c);
 void doctor_check_ipv6_host(struct doctor_ctx *c);
 void doctor_check_ipv6_topology(struct doctor_ctx *c, const struct doctor_topo *dt);
 
+/* Its Open vSwitch side (doctor-ovs.c). */
+void doctor_check_ovs(struct doctor_ctx *c, const struct doctor_topo *dt);
+
 #endif

@@ -415,4 +415,5 @@ void doctor_check_topology(struct doctor_ctx *c, const struct doctor_topo *dt)
 	check_default_route(c, dt);
 	check_routers(c, dt);
 	doctor_check_ipv6_topology(c, dt);
+	doctor_check_ovs(c, dt);
 }

@@ -94,6 +94,8 @@ static void put_bridge(struct strbuf *b, const struct topology_bridge *br)
 	}
 	if (br->mtu)
 		strbuf_printf(b, "\\nmtu %u", (unsigned)br->mtu);
+	if (br->type == TOPOLOGY_BRIDGE_OVS)
+		strbuf_printf(b, "\\novs");
 	if (br->nat)
 		strbuf_printf(b, "\\nnat");
 	if (br->vxlan) {

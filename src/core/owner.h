@@ -9,6 +9,9 @@
  *   - routes: protocol OWNER_RTPROT, inside namespaces the topology owns;
  *   - nftables: the table "inet nsnet-TOPOLOGY", whose comment carries a hash
  *     of the script that built it, so an unchanged table is not rewritten;
+ *   - OVSDB rows (Bridge, Port, Interface): external_ids OWNER_OVS_KEY=TOPOLOGY,
+ *     set in the transaction that inserts them; an OVS bridge's internal port
+ *     (a link ovs-vswitchd makes) gets the link's alias and group after it;
  *   - bridges are also put in link group OWNER_GROUP, which the firewall uses
  *     to keep topologies apart (nft can match a group, not an alias).
  */
@@ -26,6 +29,7 @@
 #define OWNER_GROUP 0x6e736e74u /* "nsnt" */
 #define OWNER_TABLE_PREFIX "nsnet-"
 #define OWNER_TABLE_FAMILY "inet"
+#define OWNER_OVS_KEY "nsnet-topology"
 
 static inline void owner_alias(const char *topo, char *buf, size_t len)
 {

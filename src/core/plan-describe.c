@@ -21,6 +21,10 @@ const char *action_type_name(enum action_type t)
 		[ACT_FW_DEL] = "firewall-del",	   [ACT_LINK_GONE] = "link-gone",
 		[ACT_VXLAN_ADD] = "vxlan-add",	   [ACT_FDB_ADD] = "fdb-add",
 		[ACT_FDB_DEL] = "fdb-del",
+		[ACT_OVS_BRIDGE_ADD] = "ovs-bridge-add", [ACT_OVS_PORT_ADD] = "ovs-port-add",
+		[ACT_OVS_PORT_DEL] = "ovs-port-del", [ACT_OVS_BRIDGE_DEL] = "ovs-bridge-del",
+		[ACT_OVS_WAIT] = "ovs-wait",	   [ACT_LINK_CLAIM] = "link-claim",
+		[ACT_TXCSUM] = "tx-checksum",
 	};
 
 	return (size_t)t < sizeof(names) / sizeof(names[0]) && names[t] ? names[t] : "?";
@@ -145,6 +149,27 @@ void action_describe(const struct action *a, char *buf, size_t len)
 	case ACT_FDB_ADD:
 	case ACT_FDB_DEL:
 		plan_vxlan_describe(a, buf, len);
+		break;
+	case ACT_OVS_BRIDGE_ADD:
+		snprintf(buf, len, "+ OVS bridge '%s' (datapath %s)", a->name, a->key);
+		break;
+	case ACT_OVS_PORT_ADD:
+		snprintf(buf, len, "+ OVS port '%s' on '%s'", a->name, a->master);
+		break;
+	case ACT_OVS_PORT_DEL:
+		snprintf(buf, len, "- OVS port '%s' from '%s'", a->name, a->master);
+		break;
+	case ACT_OVS_BRIDGE_DEL:
+		snprintf(buf, len, "- OVS bridge '%s' (with its ports)", a->name);
+		break;
+	case ACT_OVS_WAIT:
+		snprintf(buf, len, "~ wait for ovs-vswitchd to apply the OVSDB changes");
+		break;
+	case ACT_LINK_CLAIM:
+		snprintf(buf, len, "~ link %s: mark (made by ovs-vswitchd)", x);
+		break;
+	case ACT_TXCSUM:
+		snprintf(buf, len, "~ link %s: tx checksum offload %s", x, a->value ? "on" : "off");
 		break;
 	}
 }

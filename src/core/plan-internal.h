@@ -14,14 +14,18 @@ enum phase {
 	PH_DEL,
 	PH_DEL_MASTER, /* bridges, after their ports: a rollback puts them back first */
 	PH_CREATE,
+	PH_OVS, /* up: the OVS transaction, once the host ends of its ports exist */
 	PH_SET,
 	PH_ADDR,
 	PH_UP,
 	PH_ROUTE,
+	PH_OVS_WAIT,	/* up: ovs-vswitchd has made the ports meanwhile: wait for it */
+	PH_OVS_APPLIED, /* up: the internal ports vswitchd made: mark, addresses, up */
 	PH_SYSCTL,
 	PH_FW,
 	PH_SYSCTL_LATE, /* what the firewall must guard first: route_localnet on */
 	PH_NS_DEL,
+	PH_OVS_GONE, /* down: the OVS removal (committed first) applied by vswitchd */
 	PH_GONE,     /* host ends of veths whose namespace was deleted: wait for them */
 	PH_LATE_DEL, /* down: the remaining host links, once the bridges have no ports */
 	PH_COUNT,
@@ -41,6 +45,8 @@ struct builder {
 	size_t n[PH_COUNT];
 	struct deleted *del;
 	size_t n_del;
+	/* plan_emit puts what is for PH_SET, PH_ADDR and PH_UP into this phase instead (0: no). */
+	enum phase redirect;
 	bool oom;
 	struct error *err;
 	unsigned *seg_mtu; /* per bridge: the MTU of its segment, 0 the kernel's (plan-vxlan.c) */
@@ -69,14 +75,6 @@ void plan_sysctl_restore_link(struct builder *b, struct action *owner, const cha
 
 /* Links, addresses and routes: the deletions of unwanted links, then what is wanted. */
 int plan_links(struct builder *b);
-/* For plan-vxlan.c: an owned link at ns:name to keep (NULL: none, or a conflict in *r). */
-const struct ns_link *plan_link_existing(struct builder *b, const char *ns, const char *name,
-					 int *r);
-/* Deletes an owned link, recording what puts it back (recreate: for the description). */
-void plan_link_delete(struct builder *b, const char *ns, const struct ns_link *l, bool recreate);
-/* MTU, master and up of link ns:name; l NULL: being created. */
-void plan_link_converge(struct builder *b, const char *ns, const char *name,
-			const struct ns_link *l, unsigned mtu, const char *master);
 
 /*
  * Bridges that span hosts (plan-vxlan.c). plan_vxlan_prepare, before the
@@ -91,5 +89,33 @@ unsigned plan_bridge_mtu(const struct builder *b, size_t i);
 unsigned plan_iface_mtu(const struct builder *b, const struct topology_iface *ifc);
 /* What re-creates a deleted VXLAN device l with its FDB entries (delete_link). */
 void plan_vxlan_restore(struct builder *b, struct action *owner, const struct ns_link *l);
+
+/* What plan-vxlan.c and plan-ovs.c need of plan-link.c. */
+/* The existing, owned link at ns:name, or NULL; a foreign one is a conflict (in *r). */
+const struct ns_link *plan_link_existing(struct builder *b, const char *ns, const char *name,
+					 int *r);
+/* Deletes an owned link with what puts it back on a rollback (see plan-link.c). */
+void plan_link_delete(struct builder *b, const char *ns, const struct ns_link *l, bool recreate);
+/* MTU, MAC, master and up of a link (l NULL: being created); its addresses. */
+void plan_link_converge(struct builder *b, const char *ns, const char *name,
+			const struct ns_link *l, unsigned mtu, const uint8_t *mac,
+			const char *master);
+void plan_link_addrs(struct builder *b, const char *ns, const char *name, const struct ns_link *l,
+		     const struct topology_addr *want, size_t n);
+/* Appends to owner what rebuilds link l after a delete: addresses, master, up, routes. */
+void plan_link_restore(struct builder *b, struct action *owner, const char *ns,
+		       const struct netstate *st, const struct ns_link *l);
+bool plan_wants_ipv6(const struct topology_addr *v, size_t n);
+/* Whether link l holds an IPv6 address (a link-local one included). */
+bool plan_link_has_ipv6(const struct netstate *st, const struct ns_link *l);
+
+/* Open vSwitch (plan-ovs.c): the rows, the TX checksums; after plan_links. */
+int plan_ovs(struct builder *b);
+/* The host side of OVS bridge br: its internal port; in plan_links, instead of a bridge. */
+int plan_ovs_bridge(struct builder *b, const struct topology_bridge *br);
+/* The master to converge an OVS port's host end l to: NULL (none to set) or "" (release). */
+const char *plan_ovs_port_master(const struct builder *b, const struct ns_link *l);
+/* Whether host link l is an internal port that ovs-vswitchd removes with its bridge. */
+bool plan_ovs_link_goes(const struct builder *b, const struct ns_link *l);
 
 #endif

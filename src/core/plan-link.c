@@ -20,6 +20,19 @@ static bool link_local6(const struct inet_prefix *p)
 	       (p->addr.bytes[1] & 0xc0) == 0x80;
 }
 
+/*
+ * Whether link l has an IPv6 address, link-local ones included: a link made
+ * without IPv6 has none, so one put back by a rollback is made without it too.
+ */
+static bool has_ipv6(const struct netstate *st, const struct ns_link *l)
+{
+	for (size_t i = 0; st && l && i < st->n_addrs; i++)
+		if (st->addrs[i].ifindex == l->ifindex &&
+		    st->addrs[i].prefix.addr.family == AF_INET6)
+			return true;
+	return false;
+}
+
 /* The owned routes of place ns that go through ifindex. */
 static void restore_routes(struct builder *b, struct action *owner, const char *ns,
 			   const struct netstate *st, const struct ns_link *l)
@@ -73,7 +86,8 @@ static void restore_link_config(struct builder *b, struct action *owner, const c
 	if (l->master) {
 		const struct ns_link *m = netstate_link_by_index(st, l->master);
 
-		if (m) {
+		/* ovs-system: the kernel datapath's, which OVS puts its ports under itself. */
+		if (m && strcmp(m->kind, "openvswitch") != 0) {
 			a = plan_act(ACT_LINK_MASTER, ns, l->name);
 			snprintf(a.master, sizeof(a.master), "%s", m->name);
 			plan_add_restore(b, owner, &a);
@@ -91,19 +105,6 @@ static void restore_link_config(struct builder *b, struct action *owner, const c
 		plan_add_restore(b, owner, &a);
 	}
 	restore_routes(b, owner, ns, st, l);
-}
-
-/*
- * Whether a link had IPv6 at all (a link-local address at least): nsnet makes
- * links meant to have none with address generation off, and a link put back
- * by a rollback must be made the same way.
- */
-static bool has_ipv6(const struct netstate *st, const struct ns_link *l)
-{
-	for (size_t i = 0; st && l && i < st->n_addrs; i++)
-		if (st->addrs[i].ifindex == l->ifindex && st->addrs[i].prefix.addr.family == AF_INET6)
-			return true;
-	return false;
 }
 
 static void set_mac(struct action *a, const struct ns_link *l, bool peer)
@@ -310,11 +311,21 @@ static int plan_bridges(struct builder *b)
 		struct action a;
 		int r;
 
+		if (br->type == TOPOLOGY_BRIDGE_OVS) {
+			r = plan_ovs_bridge(b, br);
+			if (r < 0)
+				return r;
+			continue;
+		}
 		l = existing(b, "", br->name, &r);
 		if (r < 0)
 			return r;
 		if (l && strcmp(l->kind, "bridge") != 0) {
-			delete_link(b, "", l, true);
+			/* An OVS bridge's internal port goes with its bridge, removed first. */
+			if (plan_ovs_link_goes(b, l))
+				plan_mark_deleted(b, "", l->name);
+			else
+				delete_link(b, "", l, true);
 			l = NULL;
 		}
 		if (!l) {
@@ -420,10 +431,15 @@ static int plan_iface(struct builder *b, const struct topology_ns *ns,
 		struct pair_end inside = {ns->name, ifc->name, mtu, mac,
 					  wants_ipv6(ifc->addrs, ifc->n_addrs)};
 
+		const char *master = ifc->bridge;
+
 		r = plan_pair(b, &host, &inside, &l1, &l2);
 		if (r < 0)
 			return r;
-		converge_link(b, "", ifc->host_end, l1, mtu, NULL, ifc->bridge);
+		/* An OVS bridge takes its ports through OVSDB, not as their master. */
+		if (b->want->bridges[ifc->bridge_idx].type == TOPOLOGY_BRIDGE_OVS)
+			master = plan_ovs_port_master(b, l1);
+		converge_link(b, "", ifc->host_end, l1, mtu, NULL, master);
 		converge_link(b, ns->name, ifc->name, l2, mtu, mac, NULL);
 		converge_addrs(b, ns->name, ifc->name, l2, ifc->addrs, ifc->n_addrs);
 		return 0;
@@ -620,7 +636,8 @@ static int plan_unwanted_links(struct builder *b)
 	for (size_t i = 0; i < host->n_links; i++) {
 		const struct ns_link *l = &host->links[i];
 
-		if (!plan_owned_at(b, "", l) || wanted_host_link(wanted, n_wanted, l->name))
+		if (!plan_owned_at(b, "", l) || wanted_host_link(wanted, n_wanted, l->name) ||
+		    plan_ovs_link_goes(b, l))
 			continue;
 		if (strcmp(l->kind, "veth") == 0 && l->peer_resolved && !l->peer_in_host &&
 		    ns_going(b, l->peer_netns))
@@ -709,7 +726,30 @@ void plan_link_delete(struct builder *b, const char *ns, const struct ns_link *l
 }
 
 void plan_link_converge(struct builder *b, const char *ns, const char *name,
-			const struct ns_link *l, unsigned mtu, const char *master)
+			const struct ns_link *l, unsigned mtu, const uint8_t *mac,
+			const char *master)
 {
-	converge_link(b, ns, name, l, mtu, NULL, master);
+	converge_link(b, ns, name, l, mtu, mac, master);
+}
+
+void plan_link_addrs(struct builder *b, const char *ns, const char *name, const struct ns_link *l,
+		     const struct topology_addr *want, size_t n)
+{
+	converge_addrs(b, ns, name, l, want, n);
+}
+
+void plan_link_restore(struct builder *b, struct action *owner, const char *ns,
+		       const struct netstate *st, const struct ns_link *l)
+{
+	restore_link_config(b, owner, ns, st, l);
+}
+
+bool plan_wants_ipv6(const struct topology_addr *v, size_t n)
+{
+	return wants_ipv6(v, n);
+}
+
+bool plan_link_has_ipv6(const struct netstate *st, const struct ns_link *l)
+{
+	return has_ipv6(st, l);
 }

@@ -41,6 +41,13 @@
  *     other topology's bridge with an IPv6 address (its mark says whose). A
  *     setting that was already on is not noted, and so never turned off.
  *     The bridges' own go with them.
+ *   - net.ipv4.conf.HOST-END.arp_ignore = 8 on the host end of each port of
+ *     an OVS bridge: OVS's userspace datapath only listens on the link (an
+ *     AF_PACKET socket), so the host's own stack sees every frame too and
+ *     would answer a namespace's ARP for the gateway there, racing the
+ *     internal port's answer; traffic would then enter the host through the
+ *     port, not the bridge (and the isolation rule drop it). Left on the
+ *     link; it goes with it.
  */
 #include <linux/if.h>
 #include <linux/rtnetlink.h>
@@ -209,6 +216,27 @@ static void localnet_key(const char *bridge, char *buf, size_t len)
 	snprintf(buf, len, "net/ipv4/conf/%s/route_localnet", bridge);
 }
 
+/* The host ends of the ports of OVS bridges, one by one (*i, *k start at 0); NULL: no more. */
+static const char *next_ovs_port(const struct topology *t, size_t *i, size_t *k)
+{
+	for (; t && *i < t->n_namespaces; (*i)++, *k = 0)
+		while (*k < t->namespaces[*i].n_ifaces) {
+			const struct topology_iface *ifc = &t->namespaces[*i].ifaces[(*k)++];
+
+			if (ifc->link == TOPOLOGY_LINK_BRIDGE &&
+			    t->bridges[ifc->bridge_idx].type == TOPOLOGY_BRIDGE_OVS)
+				return ifc->host_end;
+		}
+	return NULL;
+}
+
+static void arp_ignore_key(const char *link, char *buf, size_t len)
+{
+	snprintf(buf, len, "net/ipv4/conf/%s/arp_ignore", link);
+}
+
+#define ARP_IGNORE_NEVER 8 /* "do not reply for all local addresses" */
+
 static bool is_owned_bridge(const char *topo, const struct ns_link *l)
 {
 	return strcmp(l->kind, "bridge") == 0 && owner_alias_is(l->alias, topo);
@@ -218,6 +246,7 @@ void plan_sysctl_keys(const char *topo, const struct topology *want, const struc
 		      void (*fn)(const char *ns, const char *key, void *data), void *data)
 {
 	char key[WORLD_SYSCTL_KEY_MAX];
+	const char *port;
 
 	fn("", KEY_IP_FORWARD, data);
 	fn("", KEY_LOCALNET_DEFAULT, data);
@@ -231,6 +260,10 @@ void plan_sysctl_keys(const char *topo, const struct topology *want, const struc
 			localnet_key(host->links[i].name, key, sizeof(key));
 			fn("", key, data);
 		}
+	for (size_t i = 0, k = 0; (port = next_ovs_port(want, &i, &k));) {
+		arp_ignore_key(port, key, sizeof(key));
+		fn("", key, data);
+	}
 	for (size_t i = 0; want && i < want->n_namespaces; i++) {
 		const struct topology_ns *ns = &want->namespaces[i];
 
@@ -478,10 +511,30 @@ static void plan_ns_forwarding(struct builder *b)
 	}
 }
 
+/*
+ * The host ends of OVS ports answer no ARP (see the top); one made by this
+ * plan starts at 0. Before the links go up: an answer from the wrong link
+ * would stay in a namespace's neighbour table.
+ */
+static void plan_arp_ignore(struct builder *b)
+{
+	char key[WORLD_SYSCTL_KEY_MAX];
+	const char *port;
+	size_t i = 0, k = 0;
+
+	while ((port = next_ovs_port(b->want, &i, &k))) {
+		arp_ignore_key(port, key, sizeof(key));
+		if (plan_is_deleted(b, "", port) ||
+		    world_sysctl_get(b->have, "", key) != ARP_IGNORE_NEVER)
+			emit(b, PH_SET, "", key, ARP_IGNORE_NEVER);
+	}
+}
+
 void plan_sysctls(struct builder *b)
 {
 	const struct topology *t = b->want;
 
+	plan_arp_ignore(b);
 	if (t && (t->n_bridges || t->n_forwards) && world_sysctl_get(b->have, "", KEY_IP_FORWARD) != 1)
 		emit(b, PH_SYSCTL, "", KEY_IP_FORWARD, 1);
 	plan_localnet(b);

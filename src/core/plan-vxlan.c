@@ -306,7 +306,7 @@ int plan_vxlans(struct builder *b)
 			snprintf(a.vxlan.dev, sizeof(a.vxlan.dev), "%s", vx->dev);
 			plan_emit(b, PH_CREATE, &a);
 		}
-		plan_link_converge(b, "", vx->name, l, b->seg_mtu[i], br->name);
+		plan_link_converge(b, "", vx->name, l, b->seg_mtu[i], NULL, br->name);
 		plan_fdb(b, vx, w);
 	}
 	return 0;

@@ -81,6 +81,8 @@ struct action *plan_emit(struct builder *b, enum phase ph, struct action *a)
 {
 	struct action *dst;
 
+	if (b->redirect && (ph == PH_SET || ph == PH_ADDR || ph == PH_UP))
+		ph = b->redirect;
 	dst = plan_append(&b->ph[ph], &b->n[ph], a);
 	action_clear(a);
 	if (!dst)
@@ -316,6 +318,8 @@ int plan_build(const char *topo, const struct topology *want, const struct world
 		r = plan_namespaces(&b);
 	if (r >= 0)
 		r = plan_links(&b);
+	if (r >= 0)
+		r = plan_ovs(&b);
 	if (r >= 0)
 		r = plan_firewall(&b, p->fw_hash);
 	if (r >= 0)

@@ -43,6 +43,17 @@ enum action_type {
 	ACT_VXLAN_ADD,	  /* host: name, mtu, vxlan (id, port, local, dev, learning) */
 	ACT_FDB_ADD,	  /* host: all-zeros FDB entry of VXLAN device name to vxlan.remote */
 	ACT_FDB_DEL,	  /* host: that entry (vxlan.id, port, dev as observed: 0/"" the device's) */
+	/*
+	 * Open vSwitch (plan-ovs.c): rows of OVSDB, each marked with the
+	 * topology (alias). A run of them is one transaction (core/ovsdb-plan.h).
+	 */
+	ACT_OVS_BRIDGE_ADD, /* bridge name, datapath_type key, with its internal port */
+	ACT_OVS_PORT_ADD,   /* port name on bridge master */
+	ACT_OVS_PORT_DEL,   /* port name (row uuid key) from bridge master */
+	ACT_OVS_BRIDGE_DEL, /* bridge name (row uuid key), its ports with it */
+	ACT_OVS_WAIT,	    /* until ovs-vswitchd has applied the transactions before */
+	ACT_LINK_CLAIM,	    /* ns:name, made by ovs-vswitchd: mark (alias, group), no IPv6 */
+	ACT_TXCSUM,	    /* ns:name TX checksum offload = value (OVS's userspace datapath) */
 };
 
 /*
@@ -92,11 +103,12 @@ struct action {
 	struct inet_prefix prefix;
 	struct plan_route route;
 	struct plan_vxlan vxlan;
-	char key[WORLD_SYSCTL_KEY_MAX]; /* ACT_SYSCTL */
+	char key[WORLD_SYSCTL_KEY_MAX]; /* ACT_SYSCTL; ACT_OVS_*: datapath or row uuid */
 	int value;
 	enum sysctl_note note; /* ACT_SYSCTL */
 	char *script;	   /* ACT_FW_APPLY, owned */
 	bool recreate;	   /* ACT_LINK_DEL made to recreate, for the description */
+	bool no_guard;	   /* ACT_OVS_*_ADD: the name is freed in the same transaction */
 	/*
 	 * What undoes this action when a later one fails, where the inverse
 	 * needs what the kernel held before (an old MTU, a deleted link with its
@@ -132,6 +144,16 @@ void plan_sysctl_keys(const char *topo, const struct topology *want, const struc
  */
 void plan_sysctl_forwarding6(const struct topology *want, const struct world *have,
 			     void (*fn)(const char *ifname, const char *key, void *data), void *data);
+
+/*
+ * The namespace ends whose TX checksum offload the planner looks at (the
+ * observer reads them into have->ovs.txcsum): interfaces on OVS bridges of
+ * the userspace datapath. kmod: the kernel has the openvswitch module.
+ */
+void plan_ovs_txcsum_links(const struct topology *want, bool kmod,
+			   void (*fn)(const char *ns, const char *name, void *data), void *data);
+/* An OVS bridge's datapath_type: the file's, else "system" with the module, else "netdev". */
+const char *plan_ovs_datapath(const struct topology_bridge *br, bool kmod);
 
 /* want NULL: the plan of `down` (remove everything the topology owns). */
 int plan_build(const char *topo, const struct topology *want, const struct world *have,

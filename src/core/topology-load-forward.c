@@ -12,9 +12,8 @@
 
 #include "topology-loader.h"
 
-/* The text of n, one of words[] (NULL-ended), else "expected WORDS". */
-static int load_word(struct loader *l, const struct ynode *n, const char *key, const char *expected,
-		     const char *const *words, size_t *ret)
+int load_word(struct loader *l, const struct ynode *n, const char *key, const char *expected,
+	      const char *const *words, size_t *ret)
 {
 	int r = load_scalar(l, n, key, expected);
 

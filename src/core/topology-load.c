@@ -28,6 +28,55 @@ static const struct addrs_at bridge_addrs = {
 #define BRIDGE(m) offsetof(struct topology_bridge, m)
 #define BRIDGE_AT(m) LOAD_AT(struct topology_bridge, m)
 
+static int load_bridge_type(struct loader *l, const struct ynode *n, const char *key, void *dst,
+			    const void *arg)
+{
+	static const char *const words[] = {
+		[TOPOLOGY_BRIDGE_LINUX] = "linux",
+		[TOPOLOGY_BRIDGE_OVS] = "ovs",
+		NULL,
+	};
+	size_t i = 0;
+	int r = load_word(l, n, key, "linux or ovs", words, &i);
+
+	if (r >= 0)
+		*(enum topology_bridge_type *)dst = (enum topology_bridge_type)i;
+	return r;
+}
+
+static int load_datapath(struct loader *l, const struct ynode *n, const char *key, void *dst,
+			 const void *arg)
+{
+	static const char *const words[] = {
+		[TOPOLOGY_DATAPATH_AUTO] = "", /* never matches: the key is absent for it */
+		[TOPOLOGY_DATAPATH_SYSTEM] = "system",
+		[TOPOLOGY_DATAPATH_NETDEV] = "netdev",
+		NULL,
+	};
+	size_t i = 0;
+	int r = load_word(l, n, key, "system or netdev", words, &i);
+
+	if (r >= 0 && i == TOPOLOGY_DATAPATH_AUTO)
+		r = load_fail(l, n, key, "expected system or netdev");
+	if (r >= 0)
+		*(enum topology_datapath *)dst = (enum topology_datapath)i;
+	return r;
+}
+
+/* A datapath is Open vSwitch's: only an OVS bridge has one. */
+static int bridge_finish(struct loader *l, const struct ynode *where, const struct ynode *v,
+			 const char *key, void *obj)
+{
+	const struct topology_bridge *br = obj;
+	char k[TOPOLOGY_KEY_MAX];
+
+	if (br->type == TOPOLOGY_BRIDGE_OVS || br->datapath == TOPOLOGY_DATAPATH_AUTO)
+		return 0;
+	load_key_join(k, key, "datapath");
+	return load_fail(l, ynode_get(v, "datapath"), k,
+			 "only an Open vSwitch bridge has a datapath (add 'type: ovs')");
+}
+
 static const struct field bridge_fields[] = {
 	{"address", load_address, 0, &bridge_addrs},
 	{"addresses", load_addresses, 0, &bridge_addrs},
@@ -36,6 +85,8 @@ static const struct field bridge_fields[] = {
 	{"link-local", load_bool, BRIDGE(link_local), .pos = BRIDGE_AT(link_local_pos)},
 	{"allow-overlap", load_bool, BRIDGE(allow_overlap), .pos = BRIDGE_AT(allow_overlap_pos)},
 	{"vxlan", load_vxlan, 0},
+	{"type", load_bridge_type, BRIDGE(type), .pos = BRIDGE_AT(type_pos)},
+	{"datapath", load_datapath, BRIDGE(datapath), .pos = BRIDGE_AT(datapath_pos)},
 };
 
 static const struct choice bridge_choices[] = {
@@ -51,6 +102,7 @@ static const struct shape bridge_shape = {
 	.choices = bridge_choices,
 	.n_choices = ARRAY_SIZE(bridge_choices),
 	.null_ok = true,
+	.finish = bridge_finish,
 	.parent = &load_top_shape,
 };
 
@@ -279,6 +331,41 @@ static const struct shape ns_shape = {
 /* --- the top level --- */
 
 /*
+ * "ovsdb: unix:PATH", the socket of ovsdb-server (what ovs-vsctl's --db
+ * takes; nsnet speaks to unix sockets only): an absolute path of printable
+ * ASCII that fits a socket address.
+ */
+static int load_ovsdb(struct loader *l, const struct ynode *n, const char *key, void *dst,
+		      const void *arg)
+{
+	const char *colon, *path;
+	char esc[96];
+	int r = load_scalar(l, n, key, "unix:PATH");
+
+	if (r < 0)
+		return r;
+	name_escape(n->str, esc, sizeof(esc));
+	colon = strchr(n->str, ':');
+	if (!colon)
+		return load_fail(l, n, key, "'%s' is not of the form unix:PATH", esc);
+	if (strncmp(n->str, "unix:", 5) != 0)
+		return load_fail(l, n, key, "'%s': only unix:PATH is supported", esc);
+	path = n->str + 5;
+	if (path[0] != '/')
+		return load_fail(l, n, key, "'%s': the path must be absolute", esc);
+	for (const char *p = path; *p; p++)
+		if (*p <= ' ' || *p >= 0x7f)
+			return load_fail(l, n, key,
+					 "'%s': the path may hold printable ASCII only, no spaces",
+					 esc);
+	if (strlen(n->str) > TOPOLOGY_OVSDB_MAX)
+		return load_fail(l, n, key, "'%s': the path is over %d bytes", esc,
+				 TOPOLOGY_OVSDB_MAX - 5);
+	strcpy(dst, n->str);
+	return 0;
+}
+
+/*
  * Without "name:", the base name of the label without its extension:
  * "examples/red.yaml" gives "red".
  */
@@ -292,6 +379,8 @@ static int top_finish(struct loader *l, const struct ynode *where, const struct 
 	struct error e = {0};
 	size_t len;
 
+	if (!t->ovsdb[0])
+		strcpy(t->ovsdb, TOPOLOGY_OVSDB_DEFAULT);
 	if (t->name[0])
 		return 0;
 	base = base ? base + 1 : l->file;
@@ -364,6 +453,7 @@ static const struct field top_fields[] = {
 	{"namespaces", load_collection, 0, &namespaces},
 	{"forwards", load_collection, 0, &forwards},
 	{"checks", load_collection, 0, &checks},
+	{"ovsdb", load_ovsdb, TOP(ovsdb), .pos = LOAD_AT(struct topology, ovsdb_pos)},
 };
 
 static const struct shape *const top_children[] = {&bridge_shape, &ns_shape, &load_forward_shape,

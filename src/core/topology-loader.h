@@ -175,6 +175,10 @@ int load_uint(struct loader *l, const struct ynode *n, const char *key, uint64_t
 int load_ports(struct loader *l, const struct ynode *n, const char *key, const char *s,
 	       uint16_t *lo, uint16_t *hi);
 
+/* The text of n, one of words[] (NULL-ended) into *ret, else "expected EXPECTED". */
+int load_word(struct loader *l, const struct ynode *n, const char *key, const char *expected,
+	      const char *const *words, size_t *ret);
+
 load_value_fn load_bool;    /* bool */
 load_value_fn load_mtu;	    /* uint32_t */
 load_value_fn load_ifname;  /* char[IFNAME_MAX + 1], by name_link_check() */

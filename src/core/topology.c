@@ -188,6 +188,14 @@ struct topology_bridge *topology_bridge_find(const struct topology *t, const cha
 	return NULL;
 }
 
+bool topology_has_ovs(const struct topology *t)
+{
+	for (size_t i = 0; t && i < t->n_bridges; i++)
+		if (t->bridges[i].type == TOPOLOGY_BRIDGE_OVS)
+			return true;
+	return false;
+}
+
 const struct topology_ns *topology_ns_with_addr(const struct topology *t, const struct inet_addr *a)
 {
 	for (size_t s = 0; s < t->n_namespaces; s++)

@@ -94,9 +94,30 @@ struct topology_vxlan {
 	bool learning_set;
 };
 
+/* The switch a bridge is: the kernel's bridge, or Open vSwitch through OVSDB. */
+enum topology_bridge_type {
+	TOPOLOGY_BRIDGE_LINUX,
+	TOPOLOGY_BRIDGE_OVS,
+};
+
+/* An OVS bridge's datapath_type; AUTO: system with the openvswitch module, else netdev. */
+enum topology_datapath {
+	TOPOLOGY_DATAPATH_AUTO,
+	TOPOLOGY_DATAPATH_SYSTEM,
+	TOPOLOGY_DATAPATH_NETDEV,
+};
+
+/* "unix:" and a socket path (sun_path holds 107 bytes and a NUL). */
+#define TOPOLOGY_OVSDB_MAX (5 + 107)
+#define TOPOLOGY_OVSDB_DEFAULT "unix:/run/openvswitch/db.sock"
+
 struct topology_bridge {
 	char name[IFNAME_MAX + 1];
 	struct topology_pos pos;
+	enum topology_bridge_type type; /* "type: linux|ovs" */
+	struct topology_pos type_pos;
+	enum topology_datapath datapath; /* "datapath: system|netdev", OVS only */
+	struct topology_pos datapath_pos;
 	struct topology_addr addrs[TOPOLOGY_ADDRS_MAX];
 	size_t n_addrs;
 	bool addrs_listed; /* written as "addresses:" (for error keys) */
@@ -229,7 +250,13 @@ struct topology {
 	size_t n_checks;
 	/* Indices of namespaces sorted by name, for topology_ns_find; NULL: look linearly. */
 	size_t *ns_by_name;
+	/* "ovsdb: unix:PATH": where OVS bridges are made; TOPOLOGY_OVSDB_DEFAULT unless given. */
+	char ovsdb[TOPOLOGY_OVSDB_MAX + 1];
+	struct topology_pos ovsdb_pos;
 };
+
+/* Whether t has a bridge of type ovs. */
+bool topology_has_ovs(const struct topology *t);
 
 /*
  * Parses and validates a topology from buf (len bytes, no NUL needed). file

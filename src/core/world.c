@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ovsdb-state.h"
 #include "world.h"
 
 void world_claims_add(struct world_claims *c, const char *name)
@@ -49,6 +50,8 @@ void world_free(struct world *w)
 	for (size_t i = 0; i < w->n_vxlans; i++)
 		free(w->vxlans[i].fdb);
 	free(w->vxlans);
+	ovsdb_state_free(w->ovs.db);
+	free(w->ovs.txcsum);
 	free(w);
 }
 
@@ -184,4 +187,38 @@ int world_sysctl_noted(const struct world *w, const char *ns, const char *key)
 	const struct world_sysctl *e = sysctl_find(w, ns, key);
 
 	return e ? e->noted : -1;
+
+}
+
+static struct world_txcsum *txcsum_find(const struct world_ovs *o, const char *ns,
+					const char *name)
+{
+	for (size_t i = 0; i < o->n_txcsum; i++)
+		if (strcmp(o->txcsum[i].ns, ns) == 0 && strcmp(o->txcsum[i].name, name) == 0)
+			return &o->txcsum[i];
+	return NULL;
+}
+
+int world_txcsum_set(struct world_ovs *o, const char *ns, const char *name, bool on)
+{
+	struct world_txcsum *e = txcsum_find(o, ns, name), *nv;
+
+	if (!e) {
+		nv = realloc(o->txcsum, (o->n_txcsum + 1) * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		o->txcsum = nv;
+		e = &nv[o->n_txcsum++];
+		snprintf(e->ns, sizeof(e->ns), "%s", ns);
+		snprintf(e->name, sizeof(e->name), "%s", name);
+	}
+	e->on = on;
+	return 0;
+}
+
+int world_txcsum_get(const struct world_ovs *o, const char *ns, const char *name)
+{
+	const struct world_txcsum *e = txcsum_find(o, ns, name);
+
+	return e ? e->on : -1;
 }

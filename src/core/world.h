@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "error.h"
 #include "name.h"
 #include "netstate.h"
 
@@ -76,6 +77,42 @@ struct world_vxlan {
 	size_t n_fdb;
 };
 
+/*
+ * Open vSwitch as observed (src/sys/observe-ovs.c): the OVSDB rows, whether
+ * ovs-vswitchd runs, whether the kernel has OVS's datapath, and the TX
+ * checksum offload of the namespace ends of OVS ports on the userspace
+ * datapath (which needs it off for TCP: see src/sys/ethtool.h).
+ */
+enum world_ovs_state {
+	WORLD_OVS_NONE,	       /* not looked at, or no server there: nothing of OVS */
+	WORLD_OVS_UNREACHABLE, /* the topology wants OVS and its database could not be read */
+	WORLD_OVS_OK,
+};
+
+struct world_txcsum {
+	char ns[NETNS_NAME_MAX + 1];
+	char name[IFNAME_MAX + 1];
+	bool on;
+};
+
+struct ovsdb_state;
+
+struct world_ovs {
+	enum world_ovs_state state;
+	char target[128];      /* "unix:PATH" looked at */
+	char error[ERROR_MSG_MAX]; /* WORLD_OVS_UNREACHABLE: why */
+	struct ovsdb_state *db;	   /* WORLD_OVS_OK: the rows (core/ovsdb-state.h), owned */
+	bool vswitchd;		   /* ovs-vswitchd holds its OVSDB lock, i.e. runs */
+	bool kmod;		   /* /sys/module/openvswitch: the kernel datapath exists */
+	struct world_txcsum *txcsum;
+	size_t n_txcsum;
+};
+
+/* Records a link's TX checksum offload; -ENOMEM. */
+int world_txcsum_set(struct world_ovs *o, const char *ns, const char *name, bool on);
+/* 1 on, 0 off, -1 not read. */
+int world_txcsum_get(const struct world_ovs *o, const char *ns, const char *name);
+
 /* What the kernel holds that matters to one topology. */
 struct world {
 	struct netstate *host;
@@ -95,6 +132,7 @@ struct world {
 	struct world_claims claims;
 	struct world_vxlan *vxlans; /* every VXLAN device of the host */
 	size_t n_vxlans;
+	struct world_ovs ovs;
 };
 
 void world_free(struct world *w);

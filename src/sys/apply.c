@@ -12,9 +12,12 @@
 
 #include "apply.h"
 #include "core/fw.h"
+#include "core/ovsdb-plan.h"
 #include "core/owner.h"
+#include "ethtool.h"
 #include "netns.h"
 #include "nft.h"
+#include "ovs.h"
 #include "rtnl.h"
 #include "state.h"
 #include "observe.h"
@@ -305,6 +308,76 @@ static int sysctl_note(struct applier *ap, const struct action *a, int old, bool
 	return 0;
 }
 
+/*
+ * The OVSDB row actions v[0..n) as one transaction. Each is undone by the
+ * inverse row change, in a transaction of the rollback's own: an insert by
+ * deleting the uuid the server gave it, a delete by the rows the planner
+ * read (its restore list).
+ */
+static int ovs_run(struct applier *ap, const struct action *const *v, size_t n,
+		   struct undo_log *u, struct error *err)
+{
+	_cleanup_free_ char(*uuids)[OVSDB_UUID_LEN + 1] = calloc(n ? n : 1, sizeof(*uuids));
+	int r;
+
+	if (!uuids)
+		return error_set(err, -ENOMEM, "out of memory");
+	r = ovs_commit(ap->c, v, n, uuids, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		const struct action *a = v[i];
+		struct action inv = *a;
+
+		switch (a->type) {
+		case ACT_OVS_BRIDGE_ADD:
+		case ACT_OVS_PORT_ADD:
+			inv.type = a->type == ACT_OVS_BRIDGE_ADD ? ACT_OVS_BRIDGE_DEL
+								 : ACT_OVS_PORT_DEL;
+			inv.script = NULL;
+			snprintf(inv.key, sizeof(inv.key), "%s", uuids[i]);
+			undo_push_own(u, &inv);
+			break;
+		default:
+			for (size_t k = a->n_restore; k-- > 0;)
+				undo_push(u, &a->restore[k]);
+			break;
+		}
+	}
+	return 0;
+}
+
+/* TX checksum offload of a link in a namespace; the old setting, read first, undoes it. */
+static int do_txcsum(struct applier *ap, const struct action *a, struct undo_log *u,
+		     struct error *err)
+{
+	_cleanup_close_ int fd = -1;
+	char where[NETNS_NAME_MAX + 8] = "";
+	struct nl_sock *s;
+	int nsfd, r;
+	bool old;
+
+	if (a->ns[0])
+		snprintf(where, sizeof(where), " in '%s'", a->ns);
+	r = nsctx_get(ap->c, a->ns, &s, &nsfd, err);
+	if (r >= 0)
+		r = ethtool_sock_open(nsfd, &fd, err);
+	if (r >= 0)
+		r = ethtool_tx_csum_get(fd, a->name, &old, where, err);
+	if (r >= 0)
+		r = ethtool_tx_csum_set(fd, a->name, a->value != 0, where, err);
+	if (r >= 0 && old != (a->value != 0)) {
+		struct action inv = *a;
+
+		inv.value = old;
+		inv.restore = NULL;
+		inv.n_restore = 0;
+		inv.script = NULL;
+		undo_push_own(u, &inv);
+	}
+	return r;
+}
+
 static int run_action(struct applier *ap, const struct action *a, struct undo_log *u,
 		      struct error *err)
 {
@@ -369,6 +442,16 @@ static int run_action(struct applier *ap, const struct action *a, struct undo_lo
 		if (r >= 0)
 			r = sysctl_note(ap, a, old, false, &made, err);
 		return r;
+	case ACT_OVS_BRIDGE_ADD:
+	case ACT_OVS_PORT_ADD:
+	case ACT_OVS_PORT_DEL:
+	case ACT_OVS_BRIDGE_DEL:
+		/* Alone; apply_plan and rollback send a run of them as one transaction. */
+		return ovs_run(ap, &a, 1, u, err);
+	case ACT_OVS_WAIT:
+		return ovs_wait(c, err);
+	case ACT_TXCSUM:
+		return do_txcsum(ap, a, u, err);
 	case ACT_FW_APPLY:
 	case ACT_FW_DEL:
 		/* The listing of a table of 1000 forwards costs more than its replacement. */
@@ -429,6 +512,12 @@ static int run_action(struct applier *ap, const struct action *a, struct undo_lo
 		if (r >= 0)
 			undo_push_type(u, a, a->type == ACT_FDB_ADD ? ACT_FDB_DEL : ACT_FDB_ADD);
 		return r;
+	case ACT_LINK_CLAIM:
+		/* The group first: it is what the firewall keeps topologies apart by. */
+		r = nl_link_set_group(s, a->name, OWNER_GROUP, err);
+		if (r >= 0)
+			r = nl_link_setup(s, a->name, a->alias, a->no_ipv6, err);
+		return r;
 	case ACT_LINK_DEL:
 		r = nl_link_del(s, a->name, err);
 		if (r == -ENODEV)
@@ -481,6 +570,51 @@ static int run_action(struct applier *ap, const struct action *a, struct undo_lo
 	return r;
 }
 
+static void undo_count(struct apply_report *rep, int r, const struct error *e, size_t n)
+{
+	if (r < 0) {
+		if (!rep->undo_failed)
+			snprintf(rep->undo_error, sizeof(rep->undo_error), "%s", e->msg);
+		rep->undo_failed += n;
+	} else {
+		rep->undone += n;
+	}
+}
+
+/*
+ * The OVSDB row steps from u->v[i] down: one transaction, then the wait for
+ * ovs-vswitchd (unless it did not apply the change being undone either).
+ * Returns how many steps it took.
+ */
+static size_t rollback_ovs(struct applier *ap, struct undo_log *u, size_t i,
+			   struct apply_report *rep)
+{
+	struct undo_log none = {.unused = true};
+	_cleanup_free_ const struct action **v = calloc(i + 1, sizeof(*v));
+	struct error e = {0};
+	size_t n = 0;
+	int r;
+
+	for (size_t k = i + 1; k-- > 0;) {
+		const struct undo_step *st = &u->v[k];
+
+		if (!ovsdb_plan_is_row(st->type))
+			break;
+		if (v)
+			v[n] = st->own ? st->own : st->a;
+		n++;
+	}
+	if (!v) {
+		undo_count(rep, error_set(&e, -ENOMEM, "out of memory"), &e, n);
+		return n;
+	}
+	r = ovs_run(ap, v, n, &none, &e);
+	if (r >= 0 && !ovs_stalled(ap->c))
+		r = ovs_wait(ap->c, &e);
+	undo_count(rep, r, &e, n);
+	return n;
+}
+
 /* Runs the undo log backwards, past failures: put back as much as can be. */
 static void rollback(struct applier *ap, struct undo_log *u, struct apply_report *rep)
 {
@@ -490,6 +624,11 @@ static void rollback(struct applier *ap, struct undo_log *u, struct apply_report
 		const struct action *run = st->own ? st->own : st->a;
 		struct error e = {0};
 		struct action tmp;
+
+		if (ovsdb_plan_is_row(st->type)) {
+			i -= rollback_ovs(ap, u, i, rep) - 1;
+			continue;
+		}
 
 		if (!st->own && st->type != st->a->type) {
 			tmp = *st->a;
@@ -578,6 +717,19 @@ static void wait_gone(struct nsctx *c, const struct action *v, size_t n,
 	}
 }
 
+/* Actions p->v[start..end), OVSDB row changes all, as one transaction. */
+static int apply_ovs_run(struct applier *ap, const struct plan *p, size_t start, size_t end,
+			 struct undo_log *u, struct error *err)
+{
+	_cleanup_free_ const struct action **v = calloc(end - start, sizeof(*v));
+
+	if (!v)
+		return error_set(err, -ENOMEM, "out of memory");
+	for (size_t k = start; k < end; k++)
+		v[k - start] = &p->v[k];
+	return ovs_run(ap, v, end - start, u, err);
+}
+
 int apply_plan(struct nsctx *c, const struct plan *p, const struct apply_opts *o,
 	       struct apply_report *rep, struct apply_undo **ret_undo, struct error *err)
 {
@@ -586,8 +738,9 @@ int apply_plan(struct nsctx *c, const struct plan *p, const struct apply_opts *o
 	struct undo_log u = {.unused = !o->stop_on_error};
 	_cleanup_free_ int *gone_res = NULL;
 	_cleanup_free_ struct error *gone_err = NULL;
-	size_t gone_start = 0, gone_end = 0;
-	int first = 0;
+	size_t gone_start = 0, gone_end = 0, ovs_end = 0;
+	struct error ovs_err = {0};
+	int first = 0, ovs_res = 0;
 
 	memset(rep, 0, sizeof(*rep));
 	for (size_t i = 0; i < p->n; i++) {
@@ -618,6 +771,16 @@ int apply_plan(struct nsctx *c, const struct plan *p, const struct apply_opts *o
 			} else {
 				r = error_set(&e, -ENOMEM, "out of memory");
 			}
+		} else if (ovsdb_plan_is_row(p->v[i].type)) {
+			/* The whole run of them at its first: one transaction. */
+			if (i >= ovs_end) {
+				ovs_end = i;
+				while (ovs_end < p->n && ovsdb_plan_is_row(p->v[ovs_end].type))
+					ovs_end++;
+				ovs_res = apply_ovs_run(&ap, p, i, ovs_end, &u, &ovs_err);
+			}
+			r = ovs_res;
+			e = ovs_err;
 		} else {
 			r = run_action(&ap, &p->v[i], &u, &e);
 		}

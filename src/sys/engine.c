@@ -12,6 +12,7 @@
 #include "nft.h"
 #include "nsctx.h"
 #include "observe.h"
+#include "ovs.h"
 #include "sockdiag.h"
 #include "state.h"
 
@@ -55,6 +56,21 @@ static void warn_foreign_drops(const struct engine *e, const struct topology *t)
 			 v[i].name, v[i].family, v[i].table, t->name);
 		warn(e, msg);
 	}
+}
+
+/* Rows in sync but no vswitchd to forward through them: up changes nothing, and says why. */
+static void warn_ovs(const struct engine *e, const struct topology *t, const struct world *w)
+{
+	char msg[512];
+
+	if (!e->warn || !w || !topology_has_ovs(t) || w->ovs.state != WORLD_OVS_OK ||
+	    w->ovs.vswitchd)
+		return;
+	snprintf(msg, sizeof(msg),
+		 "ovs-vswitchd is not running (no one holds OVSDB lock 'ovs_vswitchd' at %s): "
+		 "nothing crosses the OVS bridges of '%s' until it runs",
+		 w->ovs.target, t->name);
+	warn(e, msg);
 }
 
 struct busy_ports {
@@ -193,6 +209,7 @@ static int up_locked(struct engine *e, struct nsctx *c, const struct topology *t
 	r = observe_and_plan(e, c, t->name, t, true, res, err);
 	if (r < 0)
 		return r;
+	warn_ovs(e, t, res->world);
 	warn_foreign_drops(e, t);
 	warn_busy_ports(e, t);
 	/* Everything that can fail without the kernel's help, before its first change. */
@@ -265,6 +282,20 @@ int engine_up(struct engine *e, const struct topology *t, const char *file, bool
 	return r;
 }
 
+/*
+ * The OVSDB socket of topo's recorded file, for down (which has no file):
+ * the rows it made are there. A file that no longer reads leaves the default.
+ */
+static int down_ovs_target(struct engine *e, struct nsctx *c, const char *topo,
+			   struct error *err)
+{
+	_cleanup_(topology_freep) struct topology *t = NULL;
+
+	if (engine_recorded(e, topo, &t, NULL, 0, NULL) < 0 || !t->ovsdb[0])
+		return 0;
+	return ovs_target_set(c, t->ovsdb, err);
+}
+
 int engine_down(struct engine *e, const char *topo, bool dry_run, struct engine_result *res,
 		struct error *err)
 {
@@ -283,6 +314,8 @@ int engine_down(struct engine *e, const char *topo, bool dry_run, struct engine_
 	}
 	had_state = state_exists(e->state_dir, topo);
 	r = nsctx_new(&c, err);
+	if (r >= 0 && had_state)
+		r = down_ovs_target(e, c, topo, err);
 	if (r >= 0 && !dry_run)
 		r = lock_take(e->state_dir, topo, &lock, err);
 	if (r >= 0)

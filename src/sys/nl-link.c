@@ -220,7 +220,9 @@ int nl_link_set_up(struct nl_sock *s, const char *name, bool up, struct error *e
 	return nl_request(s, &m, err, "link '%s' (%s)", name, up ? "up" : "down");
 }
 
-int nl_link_set_mtu(struct nl_sock *s, const char *name, unsigned mtu, struct error *err)
+/* One u32 attribute of an existing link; what names it in errors. */
+static int set_u32(struct nl_sock *s, const char *name, uint16_t attr, uint32_t value,
+		   const char *what, struct error *err)
 {
 	struct nl_msg m;
 	int r;
@@ -229,8 +231,18 @@ int nl_link_set_mtu(struct nl_sock *s, const char *name, unsigned mtu, struct er
 	if (r < 0)
 		return r;
 	change_msg(&m, name);
-	nl_msg_put_u32(&m, IFLA_MTU, mtu);
-	return nl_request(s, &m, err, "link '%s' (mtu %u)", name, mtu);
+	nl_msg_put_u32(&m, attr, value);
+	return nl_request(s, &m, err, "link '%s' (%s %u)", name, what, value);
+}
+
+int nl_link_set_mtu(struct nl_sock *s, const char *name, unsigned mtu, struct error *err)
+{
+	return set_u32(s, name, IFLA_MTU, mtu, "mtu", err);
+}
+
+int nl_link_set_group(struct nl_sock *s, const char *name, uint32_t group, struct error *err)
+{
+	return set_u32(s, name, IFLA_GROUP, group, "group", err);
 }
 
 int nl_link_del(struct nl_sock *s, const char *name, struct error *err)

@@ -13,6 +13,7 @@
 #include "netns.h"
 #include "nft.h"
 #include "nsctx.h"
+#include "ovs.h"
 
 struct nsctx_entry {
 	char name[NETNS_NAME_MAX + 1];
@@ -26,6 +27,7 @@ struct nsctx {
 	int dirfd; /* /run/netns, opened on first use */
 	struct nft_reserve nft;
 	struct nft_reserve *prev_nft; /* the thread's reserve before ours */
+	struct ovs_session *ovs;
 };
 
 int nsctx_new(struct nsctx **ret, struct error *err)
@@ -57,6 +59,7 @@ void nsctx_free(struct nsctx *c)
 		entry_close(&c->v[i]);
 	if (c->dirfd >= 0)
 		close(c->dirfd);
+	ovs_session_free(c->ovs);
 	free(c->v);
 	nft_reserve_use(c->prev_nft);
 	nft_reserve_clear(&c->nft);
@@ -199,4 +202,16 @@ void nsctx_forget(struct nsctx *c, const char *ns)
 	entry_close(&c->v[i]);
 	memmove(&c->v[i], &c->v[i + 1], (c->n - i - 1) * sizeof(*c->v));
 	c->n--;
+}
+
+struct ovs_session *nsctx_ovs(const struct nsctx *c)
+{
+	return c->ovs;
+}
+
+void nsctx_ovs_set(struct nsctx *c, struct ovs_session *s)
+{
+	if (c->ovs != s)
+		ovs_session_free(c->ovs);
+	c->ovs = s;
 }

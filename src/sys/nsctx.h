@@ -31,4 +31,9 @@ int nsctx_ns_add(struct nsctx *c, const char *ns, const char *lo_alias, uint64_t
 /* Closes what is held for ns (after it was deleted). */
 void nsctx_forget(struct nsctx *c, const char *ns);
 
+/* The call's Open vSwitch side (ovs.h), NULL until set; set takes s (and frees the old one). */
+struct ovs_session;
+struct ovs_session *nsctx_ovs(const struct nsctx *c);
+void nsctx_ovs_set(struct nsctx *c, struct ovs_session *s);
+
 #endif

@@ -20,6 +20,7 @@
 #include "netns.h"
 #include "nft.h"
 #include "observe.h"
+#include "ovs.h"
 #include "rtnl.h"
 #include "sysctl.h"
 #include "vxlan.h"
@@ -383,6 +384,8 @@ int world_observe(struct nsctx *c, const char *topo, const struct topology *want
 	free(ns.v);
 	if (r >= 0)
 		r = observe_sysctls(c, w, topo, want, err);
+	if (r >= 0)
+		r = ovs_observe(c, topo, want, w, err);
 	if (r < 0)
 		return r;
 	*ret = TAKE_PTR(w);

@@ -44,6 +44,8 @@ int nl_link_set_up(struct nl_sock *s, const char *name, bool up, struct error *e
 int nl_link_set_alias_up(struct nl_sock *s, const char *name, const char *alias,
 			 struct error *err);
 int nl_link_set_mtu(struct nl_sock *s, const char *name, unsigned mtu, struct error *err);
+/* The link group of a link someone else made (an OVS bridge's internal port). */
+int nl_link_set_group(struct nl_sock *s, const char *name, uint32_t group, struct error *err);
 int nl_link_set_mac(struct nl_sock *s, const char *name, const uint8_t mac[MAC_LEN],
 		    struct error *err);
 int nl_link_set_alias(struct nl_sock *s, const char *name, const char *alias, struct error *err);

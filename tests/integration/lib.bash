@@ -379,6 +379,50 @@ not_tentative() { [[ -z $(ip -n "$1" -6 addr show tentative) ]]; }
 # v6full ADDR: ADDR as socat's SOCAT_PEERADDR gives it ("[2001:0db8:...:0003]").
 v6full() { python3 -c 'import ipaddress, sys; print("[" + ipaddress.ip_address(sys.argv[1]).exploded + "]")' "$1"; }
 
+# --- probes and fault sweeps shared by the topology tests ---------------------
+# can_ping NS ADDR: ADDR answers from NS ("-": the host). Retried for up to 3 s
+# (a first ARP resolution); use cannot_ping for what must not answer.
+_ping_once() {
+	if [[ $1 == - ]]; then
+		ping -c1 -W1 -q "$2" >/dev/null 2>&1
+	else
+		ip netns exec "$1" ping -c1 -W1 -q "$2" >/dev/null 2>&1
+	fi
+}
+can_ping() {
+	wait_until 3 _ping_once "$1" "$2" 2>/dev/null ||
+		fail "no answer to ping from ${1/#-/the host} to $2"
+}
+
+# cannot_ping NS:ADDR...: none of the pairs gets an answer (pings run in parallel).
+cannot_ping() {
+	local pair pids=() bad=0 i=0
+	local -a pairs=("$@")
+	for pair in "${pairs[@]}"; do
+		_ping_once "${pair%%:*}" "${pair#*:}" 3>&- &
+		pids+=($!)
+	done
+	for i in "${!pids[@]}"; do
+		if wait "${pids[i]}"; then
+			echo "ping from ${pairs[i]%%:*} to ${pairs[i]#*:} was answered (must not be)" >&2
+			bad=1
+		fi
+	done
+	return "$bad"
+}
+
+# ks N: the K to try, 1..N. Under valgrind every 5th (plus the first and the
+# last); with NSNET_SAMPLE_K=S every S-th (the ASan pass of make test, to keep
+# it under its time budget: the plain pass always sweeps every K).
+ks() {
+	local n=$1 k step=${NSNET_SAMPLE_K:-1}
+	[[ $NSNET_WRAP == *valgrind* ]] && step=5
+	for ((k = 1; k <= n; k++)); do
+		((k == 1 || k == n || k % step == 0)) && echo "$k"
+	done
+	return 0
+}
+
 # --- the tutorial's outside LAN ----------------------------------------------
 # lan_up [--default-route]: a namespace `lan` behind a veth eth0 on the host,
 # made with iproute2 (the tests' scenery, never nsnet), in both families:

@@ -42,18 +42,6 @@ mutation_count() {
 	cat "$f"
 }
 
-# ks N: the K to try, 1..N. Under valgrind every 5th (plus the first and the
-# last); with NSNET_SAMPLE_K=S every S-th (the ASan pass of make test, to keep
-# it under its time budget: the plain pass always sweeps every K).
-ks() {
-	local n=$1 k step=${NSNET_SAMPLE_K:-1}
-	[[ $NSNET_WRAP == *valgrind* ]] && step=5
-	for ((k = 1; k <= n; k++)); do
-		((k == 1 || k == n || k % step == 0)) && echo "$k"
-	done
-	return 0
-}
-
 lock_is_free() {
 	[[ ! -e /run/nsnet/$1.lock ]] || flock -n "/run/nsnet/$1.lock" true
 }

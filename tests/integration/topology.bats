@@ -161,37 +161,6 @@ routes4() {
 	ipn "$1" -4 -j route show | jq -r '.[] | "\(.dst) via \(.gateway // "-")"' | sort
 }
 
-# can_ping NS ADDR: ADDR answers from NS ("-": the host). Retried for up to 3 s
-# (a first ARP resolution); use cannot_ping for what must not answer.
-_ping_once() {
-	if [[ $1 == - ]]; then
-		ping -c1 -W1 -q "$2" >/dev/null 2>&1
-	else
-		ip netns exec "$1" ping -c1 -W1 -q "$2" >/dev/null 2>&1
-	fi
-}
-can_ping() {
-	wait_until 3 _ping_once "$1" "$2" 2>/dev/null ||
-		fail "no answer to ping from ${1/#-/the host} to $2"
-}
-
-# cannot_ping NS:ADDR...: none of the pairs gets an answer (pings run in parallel).
-cannot_ping() {
-	local pair pids=() bad=0 i=0
-	local -a pairs=("$@")
-	for pair in "${pairs[@]}"; do
-		_ping_once "${pair%%:*}" "${pair#*:}" 3>&- &
-		pids+=($!)
-	done
-	for i in "${!pids[@]}"; do
-		if wait "${pids[i]}"; then
-			echo "ping from ${pairs[i]%%:*} to ${pairs[i]#*:} was answered (must not be)" >&2
-			bad=1
-		fi
-	done
-	return "$bad"
-}
-
 listening() { ip netns exec "$1" ss -ltnH "sport = :$2" | grep -q .; }
 
 # serve NS PORT WORD: a TCP server in NS answering "WORD <client address>".

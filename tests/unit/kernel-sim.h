@@ -35,7 +35,8 @@
  *     conf/default's, accept_ra is 1, the rest default to 0.
  * What it leaves out: the local routing table, broadcast and multicast
  * routes, neighbours, a bridge taking its ports' MAC, carrier beyond "both
- * ends up", DAD, what a sysctl does to traffic, the content of nft tables
+ * ends up", DAD, what a sysctl does to traffic, Open vSwitch (OVSDB), VXLAN
+ * devices and their FDB entries, the content of nft tables
  * (only their comment), failures inside one action (a veth made but not
  * marked), and anything asynchronous (a namespace's links vanish at once).
  *

@@ -236,6 +236,43 @@ static void defaults(void **state)
 	topology_free(t);
 }
 
+/* type, datapath and ovsdb: an OVS bridge beside a Linux one, the defaults, a given socket. */
+static void ovs_keys(void **state)
+{
+	struct topology *t = parse_ok("ovs.yaml", "bridges:\n"
+						  "  br0: {}\n"
+						  "  ovs0: {type: ovs, address: 10.0.0.1/24}\n"
+						  "  ovs1:\n"
+						  "    type: ovs\n"
+						  "    datapath: netdev\n"
+						  "  br1: {type: linux}\n");
+
+	(void)state;
+	assert_string_equal(t->ovsdb, TOPOLOGY_OVSDB_DEFAULT);
+	assert_string_equal(t->ovsdb, "unix:/run/openvswitch/db.sock");
+	assert_int_equal(t->bridges[0].type, TOPOLOGY_BRIDGE_LINUX);
+	assert_int_equal(t->bridges[1].type, TOPOLOGY_BRIDGE_OVS);
+	assert_int_equal(t->bridges[1].datapath, TOPOLOGY_DATAPATH_AUTO);
+	assert_int_equal(t->bridges[1].type_pos.line, 3);
+	assert_int_equal(t->bridges[2].type, TOPOLOGY_BRIDGE_OVS);
+	assert_int_equal(t->bridges[2].datapath, TOPOLOGY_DATAPATH_NETDEV);
+	assert_int_equal(t->bridges[2].datapath_pos.line, 6);
+	assert_int_equal(t->bridges[3].type, TOPOLOGY_BRIDGE_LINUX);
+	assert_true(topology_has_ovs(t));
+	topology_free(t);
+
+	t = parse_ok("ovs.yaml", "ovsdb: unix:/var/run/ovs/db.sock\n"
+				 "bridges: {b: {type: ovs, datapath: system}}\n");
+	assert_string_equal(t->ovsdb, "unix:/var/run/ovs/db.sock");
+	assert_int_equal(t->ovsdb_pos.line, 1);
+	assert_int_equal(t->bridges[0].datapath, TOPOLOGY_DATAPATH_SYSTEM);
+	topology_free(t);
+
+	t = parse_ok("linux.yaml", "bridges: {b: }\n");
+	assert_false(topology_has_ovs(t));
+	topology_free(t);
+}
+
 static void ipv6(void **state)
 {
 	struct topology *t = parse_ok(
@@ -541,6 +578,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tutorial_model), cmocka_unit_test(direct_cable),
 		cmocka_unit_test(defaults),	  cmocka_unit_test(ipv6),
+		cmocka_unit_test(ovs_keys),
 		cmocka_unit_test(ranges),
 		cmocka_unit_test(ns_target_families),	  cmocka_unit_test(meaning_keys),
 		cmocka_unit_test(generated),	  cmocka_unit_test(many_forwards),
