@@ -337,8 +337,10 @@ static void plan_ra(struct builder *b)
 {
 	if (!b->want || world_sysctl_get(b->have, "", KEY_DEFAULT_ACCEPT_RA) < 0)
 		return;
+	/* An OVS bridge's link is the internal port ovs-vswitchd makes: there once applied. */
 	for (size_t i = 0; i < b->want->n_bridges; i++)
-		want_link(b, PH_ADDR, "", b->want->bridges[i].name, RA, 0);
+		want_link(b, b->want->bridges[i].type == TOPOLOGY_BRIDGE_OVS ? PH_OVS_APPLIED : PH_ADDR,
+			  "", b->want->bridges[i].name, RA, 0);
 	ns_links(b->want, ns_link_ra, b);
 }
 
