@@ -1262,7 +1262,8 @@ char *ksim_text(const struct ksim *k)
 
 	strbuf_printf(&b, "%s", text);
 	/* Sorted: the order of the writes does not show. */
-	qsort(k->sysctls, k->n_sysctls, sizeof(*k->sysctls), ksysctl_cmp);
+	if (k->n_sysctls)
+		qsort(k->sysctls, k->n_sysctls, sizeof(*k->sysctls), ksysctl_cmp);
 	for (size_t i = 0; i < k->n_sysctls; i++)
 		strbuf_printf(&b, "sysctl %s%s%s = %d\n", k->sysctls[i].ns[0] ? k->sysctls[i].ns : "",
 			      k->sysctls[i].ns[0] ? ": " : "", k->sysctls[i].key, k->sysctls[i].value);

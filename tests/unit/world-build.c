@@ -267,7 +267,8 @@ char *wb_world_text(const struct world *w)
 				      w->sysctls[i].value);
 			lines[n++] = wb_must(strbuf_take(&sb));
 		}
-		qsort(lines, n, sizeof(*lines), cmp_str);
+		if (n)
+			qsort(lines, n, sizeof(*lines), cmp_str);
 		for (size_t i = 0; i < n; i++) {
 			strbuf_printf(&out, "%s", lines[i]);
 			free(lines[i]);
