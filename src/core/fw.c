@@ -39,6 +39,9 @@ static const char *addr_type(int family)
 
 static bool has_forwards(const struct topology *t, int family, bool host_bound)
 {
+	/* A CNI network's attachments add and remove elements: its maps always exist. */
+	if (t->cni)
+		return true;
 	for (size_t i = 0; i < t->n_forwards; i++)
 		if (t->forwards[i].to.family == family && t->forwards[i].has_host_addr == host_bound)
 			return true;
@@ -78,6 +81,9 @@ static void put_set(struct strbuf *b, const struct topology *t, const char *name
 
 	if (!put_subnets(&el, t, family, nat_only)) {
 		strbuf_clear(&el);
+		if (t->cni)
+			strbuf_printf(b, "\tset %s {\n\t\ttype %s\n\t\tflags interval\n\t}\n", name,
+				      addr_type(family));
 		return;
 	}
 	s = strbuf_take(&el);
@@ -91,14 +97,11 @@ static void put_set(struct strbuf *b, const struct topology *t, const char *name
 static void put_map(struct strbuf *b, const struct topology *t, int family, bool host_bound)
 {
 	const char *type = addr_type(family);
-	bool first = true;
+	struct strbuf el = {0};
+	char *s;
 
 	if (!has_forwards(t, family, host_bound))
 		return;
-	strbuf_printf(b, "\tmap fwd%s%s {\n\t\ttype %s%sinet_proto . inet_service : %s . "
-			 "inet_service\n\t\telements = { ",
-		      family == AF_INET6 ? "6" : "4", host_bound ? "h" : "",
-		      host_bound ? type : "", host_bound ? " . " : "", type);
 	for (size_t i = 0; i < t->n_forwards; i++) {
 		const struct topology_forward *f = &t->forwards[i];
 		char to[INET_STR_MAX], host[INET_STR_MAX];
@@ -111,13 +114,23 @@ static void put_map(struct strbuf *b, const struct topology *t, int family, bool
 		for (unsigned p = f->port_lo; p <= f->port_hi; p++) {
 			unsigned tp = f->to_port_lo + (p - f->port_lo);
 
-			strbuf_printf(b, "%s%s%s%s . %u : %s . %u", first ? "" : ",\n\t\t\t",
+			strbuf_printf(&el, "%s%s%s%s . %u : %s . %u", el.len ? ",\n\t\t\t" : "",
 				      host_bound ? host : "", host_bound ? " . " : "",
 				      f->proto == TOPOLOGY_PROTO_UDP ? "udp" : "tcp", p, to, tp);
-			first = false;
 		}
 	}
-	strbuf_printf(b, " }\n\t}\n");
+	if (el.oom)
+		b->oom = true;
+	s = strbuf_take(&el);
+	strbuf_printf(b, "\tmap fwd%s%s {\n\t\ttype %s%sinet_proto . inet_service : %s . "
+			 "inet_service\n",
+		      family == AF_INET6 ? "6" : "4", host_bound ? "h" : "",
+		      host_bound ? type : "", host_bound ? " . " : "", type);
+	/* A CNI network's map may be empty: nft takes no "elements = { }". */
+	if (s && s[0])
+		strbuf_printf(b, "\t\telements = { %s }\n", s);
+	strbuf_printf(b, "\t}\n");
+	free(s);
 }
 
 /*
@@ -234,22 +247,22 @@ static int put_body(struct strbuf *b, const struct topology *t, struct error *er
 		strbuf_printf(b, "\tchain guard {\n\t\ttype filter hook prerouting priority raw; "
 				 "policy accept;\n\t\tiifname @bridges ip daddr 127.0.0.0/8 "
 				 "drop\n\t}\n");
-	if (t->n_forwards)
+	if (t->n_forwards || t->cni)
 		put_prerouting(b, t);
 	strbuf_printf(b, "\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; "
 			 "policy accept;\n");
-	if (t->n_forwards && any_localnet(t))
+	if ((t->n_forwards && any_localnet(t)) || t->cni)
 		strbuf_printf(b, "\t\toifname @bridges ip saddr 127.0.0.0/8 masquerade\n");
 	for (size_t i = 0; i < 2; i++) {
 		const char *v = families[i] == AF_INET6 ? "6" : "4";
 		const char *fam = nft_family(families[i]);
 
-		if (t->n_forwards && has_subnets(t, families[i], false))
+		if ((t->n_forwards && has_subnets(t, families[i], false)) || t->cni)
 			strbuf_printf(b,
 				      "\t\tct status dnat %s saddr @subnets%s %s daddr @subnets%s "
 				      "masquerade\n",
 				      fam, v, fam, v);
-		if (t->n_bridges && has_subnets(t, families[i], true))
+		if ((t->n_bridges && has_subnets(t, families[i], true)) || t->cni)
 			strbuf_printf(b, "\t\toifname != @bridges %s saddr @nat%s masquerade\n", fam,
 				      v);
 	}

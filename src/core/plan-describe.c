@@ -19,6 +19,7 @@ const char *action_type_name(enum action_type t)
 		[ACT_SYSCTL] = "sysctl",
 		[ACT_FW_APPLY] = "firewall-apply",
 		[ACT_FW_DEL] = "firewall-del",	   [ACT_LINK_GONE] = "link-gone",
+		[ACT_BRPORT_HAIRPIN] = "hairpin",  [ACT_FW_ELEMENTS] = "firewall-elements",
 	};
 
 	return (size_t)t < sizeof(names) / sizeof(names[0]) && names[t] ? names[t] : "?";
@@ -138,6 +139,13 @@ void action_describe(const struct action *a, char *buf, size_t len)
 		break;
 	case ACT_LINK_GONE:
 		snprintf(buf, len, "- link %s (with namespace '%s')", x, a->peer_ns);
+		break;
+	case ACT_BRPORT_HAIRPIN:
+		snprintf(buf, len, "~ link %s: hairpin %s", x, a->value ? "on" : "off");
+		break;
+	case ACT_FW_ELEMENTS:
+		snprintf(buf, len, "%c nftables elements of '%s' in " OWNER_TABLE_FAMILY " %s (%d)",
+			 a->tolerant ? '-' : '+', a->peer_ns, a->alias, a->value);
 		break;
 	}
 }

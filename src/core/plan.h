@@ -40,6 +40,13 @@ enum action_type {
 	ACT_FW_APPLY,	  /* replace the topology's nft table with script */
 	ACT_FW_DEL,	  /* delete the topology's nft table */
 	ACT_LINK_GONE,	  /* host link name (ifindex value) goes with namespace peer_ns: wait */
+	ACT_BRPORT_HAIRPIN, /* ns:name, a bridge port: hairpin mode on (value 1) or off */
+	/*
+	 * nft commands on elements of table alias's sets and maps (script;
+	 * value: how many; peer_ns: whose namespace, for the description);
+	 * with tolerant, deletes where a missing element counts as done.
+	 */
+	ACT_FW_ELEMENTS,
 };
 
 struct plan_route {
@@ -66,6 +73,7 @@ struct action {
 	int value;
 	char *script;	   /* ACT_FW_APPLY, owned */
 	bool recreate;	   /* ACT_LINK_DEL made to recreate, for the description */
+	bool tolerant;	   /* ACT_FW_ELEMENTS: what is missing already counts as done */
 	/*
 	 * What undoes this action when a later one fails, where the inverse
 	 * needs what the kernel held before (an old MTU, a deleted link with its

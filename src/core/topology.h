@@ -146,6 +146,11 @@ struct topology_ns {
 	bool forwarding;
 	bool forwarding_set;
 	struct topology_pos forwarding_pos;
+	/*
+	 * Where the namespace is when it is not /run/netns/NAME (owned; NULL
+	 * otherwise): a CNI attachment's container, by the path its runtime gave.
+	 */
+	char *path;
 };
 
 enum topology_proto {
@@ -193,6 +198,13 @@ struct topology {
 	size_t n_checks;
 	/* Indices of namespaces sorted by name, for topology_ns_find; NULL: look linearly. */
 	size_t *ns_by_name;
+	/*
+	 * A CNI network (core/cni.h), made from its attachments' records rather
+	 * than a file: its namespaces are the containers' (each with its path),
+	 * its forwards their port mappings, and its nft table keeps its maps and
+	 * sets even when empty, since attachments add and remove their elements.
+	 */
+	bool cni;
 };
 
 /*
