@@ -349,9 +349,10 @@ int cnij_mappings(const json_t *v, const char *path, struct cni_mapping **ret, s
 		for (size_t j = 0; j < i; j++)
 			if (m[j].proto == m[i].proto && m[j].host_port == m[i].host_port &&
 			    inet_addr_equal(&m[j].host_ip, &m[i].host_ip)) {
+				unsigned port = m[i].host_port;
+
 				free(m);
-				return cni_fail(ce, code, "%s: host port %u is mapped twice", k,
-						m[i].host_port);
+				return cni_fail(ce, code, "%s: host port %u is mapped twice", k, port);
 			}
 	}
 	free(*ret);
