@@ -40,6 +40,8 @@ void cnij_index(char *buf, size_t len, const char *path, size_t i)
 
 static const char *type_name(const json_t *v)
 {
+	if (!v)
+		return "missing";
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
 		return "an object";

@@ -389,6 +389,13 @@ static void test_records(void **state)
 	assert_int_equal(cni_record_parse("r", text, strlen(text), &b, &err), -EBADMSG);
 	assert_null(strstr(err.msg, "reboot"));
 	free(text);
+	/* Keys missing altogether (the fuzzer's first find: a NULL value's type). */
+	text = strdup("{\"version\":1,\"network\":\"net1\",\"containerID\":\"c1\",\"ifname\":"
+		      "\"eth0\",\"netns\":\"/x\",\"hostIfname\":\"h\",\"bridge\":\"b\",\"ipam\":"
+		      "\"nsnet\",\"dataDir\":\"/d\"}");
+	assert_int_equal(cni_record_parse("r", text, strlen(text), &b, &err), -EBADMSG);
+	assert_non_null(strstr(err.msg, "(at 'mac')"));
+	free(text);
 	cni_label("c1", "eth0", name);
 	assert_string_equal(name, "c1");
 	cni_label("c1", "net1", name);
