@@ -84,7 +84,7 @@ kill_servers() {
 	local p
 	for p in "${PIDS[@]}"; do
 		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
+		wait "$p" 2>/dev/null || true
 	done
 	PIDS=()
 	return 0
@@ -101,4 +101,9 @@ cni_force_clean() {
 	done
 	rm -rf /run/nsnet/* "$DATA_DIR"
 	return 0
+}
+
+# assert_lines FILTER: jq -e FILTER on the JSON lines of $output as one array.
+assert_lines() {
+	jq -s -e "$1" >/dev/null 2>&1 <<<"$output" || fail "jq -s -e failed: $1 on: $output"
 }
