@@ -44,20 +44,30 @@ void cni_host_ifname(const char *network, const char *container_id, const char *
 	snprintf(buf, IFNAME_MAX + 1, "nsc%012llx", (unsigned long long)(h & 0xffffffffffffull));
 }
 
+static bool all_hex(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return false;
+	return true;
+}
+
 void cni_label(const char *container_id, const char *ifname, char buf[NETNS_NAME_MAX + 1])
 {
 	bool eth0 = strcmp(ifname, "eth0") == 0;
-	size_t room = NETNS_NAME_MAX - (eth0 ? 0 : strlen(ifname) + 1);
+	const char *sep = eth0 ? "" : "/", *ifn = eth0 ? "" : ifname;
+	size_t n = strlen(container_id);
 
-	if (strlen(container_id) <= room) {
-		snprintf(buf, NETNS_NAME_MAX + 1, "%s%s%s", container_id, eth0 ? "" : "/",
-			 eth0 ? "" : ifname);
-		return;
-	}
-	/* Long IDs keep their start (what a person recognises) and a hash of the rest. */
-	snprintf(buf, NETNS_NAME_MAX + 1, "%.*s~%08llx%s%s", (int)(room - 9), container_id,
-		 (unsigned long long)(fnv1a64(container_id, 0xcbf29ce484222325ull) & 0xffffffff),
-		 eth0 ? "" : "/", eth0 ? "" : ifname);
+	/* Short IDs whole; a runtime's 64 hex digits as its own short form, their first 12. */
+	if (n <= CNI_LABEL_WHOLE)
+		snprintf(buf, NETNS_NAME_MAX + 1, "%s%s%s", container_id, sep, ifn);
+	else if (all_hex(container_id))
+		snprintf(buf, NETNS_NAME_MAX + 1, "%.12s%s%s", container_id, sep, ifn);
+	else /* the start a person recognises, and a hash of the whole */
+		snprintf(buf, NETNS_NAME_MAX + 1, "%.15s~%08llx%s%s", container_id,
+			 (unsigned long long)(fnv1a64(container_id, 0xcbf29ce484222325ull) &
+					      0xffffffff),
+			 sep, ifn);
 }
 
 void cni_record_name(const char *container_id, const char *ifname, char *buf, size_t len)

@@ -238,9 +238,12 @@ void cni_host_ifname(const char *network, const char *container_id, const char *
 
 /*
  * The name an attachment's namespace goes by in messages, plans and probes:
- * its container ID (shortened with a hash past NETNS_NAME_MAX), and its
- * interface after a '/' when not eth0.
+ * its container ID when at most CNI_LABEL_WHOLE bytes; a runtime's long hex
+ * ID by its first 12 digits (as podman and docker show it); any other long
+ * ID by its first 15 bytes and a hash of it; then its interface after a
+ * '/' when not eth0. At most 15 + 9 + 1 + 15 bytes.
  */
+#define CNI_LABEL_WHOLE 24
 void cni_label(const char *container_id, const char *ifname, char buf[NETNS_NAME_MAX + 1]);
 
 /* ---- what goes back: cni-result.c ---------------------------------------- */

@@ -369,7 +369,7 @@ static void test_records(void **state)
 {
 	struct cni_attachment a, b;
 	struct error err = {0};
-	char *text, name[NETNS_NAME_MAX + 1];
+	char *text, name[NETNS_NAME_MAX + 1], buf2[NETNS_NAME_MAX + 1];
 
 	(void)state;
 	attachment(&a, true);
@@ -400,9 +400,13 @@ static void test_records(void **state)
 	assert_string_equal(name, "c1");
 	cni_label("c1", "net1", name);
 	assert_string_equal(name, "c1/net1");
-	cni_label("0123456789012345678901234567890123456789012345678901234567890123456789", "eth0",
-		  name);
-	assert_int_equal(strlen(name), NETNS_NAME_MAX);
+	cni_label("86b7a429b73c90eae7bda29175820ad838da47000e72401286bced5971666549", "eth0", name);
+	assert_string_equal(name, "86b7a429b73c");
+	cni_label("cni-test-container-number-1", "eth0", name);
+	assert_int_equal(strncmp(name, "cni-test-contai~", 16), 0);
+	assert_int_equal(strlen(name), 24);
+	cni_label("cni-test-container-number-2", "eth1", buf2);
+	assert_string_not_equal(name, buf2);
 	cni_attachment_clear(&a);
 }
 
