@@ -10,9 +10,10 @@
 #                   for itself (root; the machine's network is not touched)
 #   make test-long  200 random SIGKILLs during up/down and repeated concurrency runs, and
 #                   the whole integration suite under valgrind and under ASan+UBSan
-#   make fuzz       libFuzzer on the topology loader, then on the OVSDB reply parser, each
-#                   for FUZZ_SECONDS (default 900) on FUZZ_JOBS workers; crashes land in
-#                   tests/fuzz/regressions/ and tests/fuzz/ovsdb-regressions/
+#   make fuzz       libFuzzer on the topology loader, then on the OVSDB reply parser, then on
+#                   nsnet-cni's stdin, each for FUZZ_SECONDS (default 900; FUZZ_CNI_SECONDS for
+#                   the last) on FUZZ_JOBS workers; crashes land in tests/fuzz/regressions/,
+#                   tests/fuzz/ovsdb-regressions/ and tests/fuzz/cni-regressions/
 #   make bench      nsnet beside a shell script, ip -batch, the CNI plugins and a C floor, for
 #                   BENCH_N namespaces (default "10 100 1000"), BENCH_REPS runs each (3; the
 #                   script and CNI BENCH_SLOW_REPS at N=1000: 1), and the port-forward scale
@@ -30,6 +31,7 @@ FUZZ_BUILD ?= build-fuzz
 MESON ?= meson
 # make fuzz: how long, and on how many cores (libFuzzer workers)
 FUZZ_SECONDS ?= 900
+FUZZ_CNI_SECONDS ?= $(FUZZ_SECONDS)
 FUZZ_JOBS ?= 2
 # make bench
 NSNET ?= $(BUILD)/nsnet
@@ -72,7 +74,7 @@ asan: test-deps $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
 
 fuzz-build: test-deps $(FUZZ_BUILD)/build.ninja
-	ninja -C $(FUZZ_BUILD) tests/fuzz-topology tests/fuzz-ovsdb
+	ninja -C $(FUZZ_BUILD) tests/fuzz-topology tests/fuzz-ovsdb tests/fuzz-cni
 
 # A build directory configured before the test dependencies were there (`make demo` on a
 # fresh machine, then `make test`) has no unit tests: look again, with tests required, so
@@ -111,6 +113,13 @@ fuzz: fuzz-build
 		-rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
 		-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) \
 		-artifact_prefix=$(CURDIR)/tests/fuzz/ovsdb-regressions/ $(FUZZ_BUILD)/corpus-ovsdb
+	@mkdir -p $(FUZZ_BUILD)/cni-corpus
+	@cp tests/fuzz/cni-seeds/* $(FUZZ_BUILD)/cni-corpus/
+	@cp tests/fuzz/cni-regressions/* $(FUZZ_BUILD)/cni-corpus/ 2>/dev/null || true
+	$(FUZZ_BUILD)/tests/fuzz-cni -max_total_time=$(FUZZ_CNI_SECONDS) -timeout=1 \
+		-rss_limit_mb=2048 -max_len=16384 -print_final_stats=1 \
+		-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) \
+		-artifact_prefix=$(CURDIR)/tests/fuzz/cni-regressions/ $(FUZZ_BUILD)/cni-corpus
 
 demo: build
 	@$(BUILD)/nsnet demo $(DEMO_ARGS)

@@ -77,6 +77,12 @@ struct nsnet_fault {
 };
 int nsnet_ctx_set_fault(struct nsnet_ctx *c, const struct nsnet_fault *f,
 			struct nsnet_error *err);
+/*
+ * The same from NSNET_FAULT_AT, NSNET_FAULT_MODE ("kill"), NSNET_FAULT_ERRNO
+ * and NSNET_FAULT_COUNT (nsnet(8)) as found in envp (NAME=VALUE strings,
+ * NULL-terminated, e.g. environ); nothing is set when neither AT nor COUNT is.
+ */
+int nsnet_ctx_set_fault_env(struct nsnet_ctx *c, char *const *envp, struct nsnet_error *err);
 
 /* One change of a plan: its kind ("veth-add", ...) and a line for a person. */
 struct nsnet_action {
@@ -394,6 +400,36 @@ int nsnet_sandbox_lan_add(struct nsnet_ctx *c, const char *ns, const char *host_
 int nsnet_sandbox_lan_add_address(struct nsnet_ctx *c, const char *ns, const char *host_cidr,
 				  const char *lan_cidr, struct nsnet_error *err);
 void nsnet_sandbox_lan_del(struct nsnet_ctx *c, const char *ns);
+
+/* ---- CNI ------------------------------------------------------------------ */
+
+/*
+ * Runs a delegated IPAM plugin for nsnet_cni: the plugin type (a file name
+ * to find in CNI_PATH), with CNI_COMMAND=command and otherwise the
+ * environment of the call, conf (len bytes, the call's stdin as it came) on
+ * its stdin. Returns the plugin's exit status, its stdout in *out
+ * (malloc'ed, *out_len bytes), or a negative errno (err filled) when it
+ * could not be run.
+ */
+typedef int (*nsnet_cni_run_fn)(const char *type, const char *command, const char *conf,
+				size_t len, char **out, size_t *out_len, struct nsnet_error *err,
+				void *data);
+
+/*
+ * One call of nsnet's CNI plugin (nsnet-cni(8); CNI spec 1.1.0): the command
+ * and its parameters from envp (the CNI_* variables, NAME=VALUE strings,
+ * NULL-terminated; no other variable is read), the network configuration
+ * from conf (len bytes of the plugin's stdin). ADD attaches the container's
+ * namespace (CNI_NETNS, a path) to the network, an nsnet topology named
+ * after the network; DEL, CHECK, GC and STATUS as the spec says. *ret_out
+ * receives what the plugin prints on stdout (a result or the VERSION
+ * answer in the version asked, or the spec's error object; NULL when
+ * nothing), and the return value is the plugin's exit status: 0, or 1
+ * after an error. run (NULL: ipam other than "nsnet" is refused) runs a
+ * delegated IPAM plugin, with data.
+ */
+int nsnet_cni(struct nsnet_ctx *c, char *const *envp, const char *conf, size_t len,
+	      nsnet_cni_run_fn run, void *data, char **ret_out);
 
 /* ---- misc -------------------------------------------------------------- */
 

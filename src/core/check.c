@@ -457,8 +457,34 @@ struct check_probe *check_list_add_forwarding(struct check_list *l, const char *
 
 void check_list_clear(struct check_list *l)
 {
+	for (size_t i = 0; i < l->n_paths; i++)
+		free(l->paths[i].path);
+	free(l->paths);
 	free(l->v);
 	memset(l, 0, sizeof(*l));
+}
+
+int check_list_path_add(struct check_list *l, const char *name, const char *path)
+{
+	struct check_path *nv = realloc(l->paths, (l->n_paths + 1) * sizeof(*nv));
+
+	if (!nv)
+		return -ENOMEM;
+	l->paths = nv;
+	snprintf(nv[l->n_paths].name, sizeof(nv->name), "%s", name);
+	nv[l->n_paths].path = strdup(path);
+	if (!nv[l->n_paths].path)
+		return -ENOMEM;
+	l->n_paths++;
+	return 0;
+}
+
+const char *check_list_path(const struct check_list *l, const char *name)
+{
+	for (size_t i = 0; l && i < l->n_paths; i++)
+		if (strcmp(l->paths[i].name, name) == 0)
+			return l->paths[i].path;
+	return NULL;
 }
 
 bool check_probe_ok(const struct check_probe *p)

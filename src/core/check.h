@@ -93,9 +93,20 @@ struct check_probe {
 	char note[128];
 };
 
+/*
+ * A namespace probes start or listen in that is not /run/netns/NAME (a CNI
+ * attachment's container): where it is.
+ */
+struct check_path {
+	char name[NETNS_NAME_MAX + 1];
+	char *path; /* owned */
+};
+
 struct check_list {
 	struct check_probe *v;
 	size_t n, cap;
+	struct check_path *paths;
+	size_t n_paths;
 	bool sampled; /* some segment was probed as a ring */
 	size_t waves; /* set by the prober: rounds it needed to spare the neighbour table */
 };
@@ -118,6 +129,10 @@ struct check_probe *check_list_add(struct check_list *l, const char *from, const
  */
 struct check_probe *check_list_add_forwarding(struct check_list *l, const char *ifname,
 					      const char *key, struct error *err);
+/* Records that namespace name is at path (a copy is kept); -ENOMEM. */
+int check_list_path_add(struct check_list *l, const char *name, const char *path);
+/* Where namespace name is, or NULL for /run/netns/NAME. */
+const char *check_list_path(const struct check_list *l, const char *name);
 
 /* Whether a finished probe met its expectation (skipped probes count as met). */
 bool check_probe_ok(const struct check_probe *p);

@@ -39,6 +39,9 @@ static const char *addr_type(int family)
 
 static bool has_forwards(const struct topology *t, int family, bool host_bound)
 {
+	/* A CNI network's attachments add and remove elements: its maps always exist. */
+	if (t->cni)
+		return true;
 	for (size_t i = 0; i < t->n_forwards; i++)
 		if (topology_forward_to(&t->forwards[i], family) &&
 		    t->forwards[i].has_host_addr == host_bound)
@@ -79,6 +82,9 @@ static void put_set(struct strbuf *b, const struct topology *t, const char *name
 
 	if (!put_subnets(&el, t, family, nat_only)) {
 		strbuf_clear(&el);
+		if (t->cni)
+			strbuf_printf(b, "\tset %s {\n\t\ttype %s\n\t\tflags interval\n\t}\n", name,
+				      addr_type(family));
 		return;
 	}
 	s = strbuf_take(&el);
@@ -92,14 +98,11 @@ static void put_set(struct strbuf *b, const struct topology *t, const char *name
 static void put_map(struct strbuf *b, const struct topology *t, int family, bool host_bound)
 {
 	const char *type = addr_type(family);
-	bool first = true;
+	struct strbuf el = {0};
+	char *s;
 
 	if (!has_forwards(t, family, host_bound))
 		return;
-	strbuf_printf(b, "\tmap fwd%s%s {\n\t\ttype %s%sinet_proto . inet_service : %s . "
-			 "inet_service\n\t\telements = { ",
-		      family == AF_INET6 ? "6" : "4", host_bound ? "h" : "",
-		      host_bound ? type : "", host_bound ? " . " : "", type);
 	for (size_t i = 0; i < t->n_forwards; i++) {
 		const struct topology_forward *f = &t->forwards[i];
 		const struct inet_addr *target = topology_forward_to(f, family);
@@ -114,13 +117,23 @@ static void put_map(struct strbuf *b, const struct topology *t, int family, bool
 		for (unsigned p = f->port_lo; p <= f->port_hi; p++) {
 			unsigned tp = f->to_port_lo + (p - f->port_lo);
 
-			strbuf_printf(b, "%s%s%s%s . %u : %s . %u", first ? "" : ",\n\t\t\t",
+			strbuf_printf(&el, "%s%s%s%s . %u : %s . %u", el.len ? ",\n\t\t\t" : "",
 				      host_bound ? host : "", host_bound ? " . " : "",
 				      f->proto == TOPOLOGY_PROTO_UDP ? "udp" : "tcp", p, to, tp);
-			first = false;
 		}
 	}
-	strbuf_printf(b, " }\n\t}\n");
+	if (el.oom)
+		b->oom = true;
+	s = strbuf_take(&el);
+	strbuf_printf(b, "\tmap fwd%s%s {\n\t\ttype %s%sinet_proto . inet_service : %s . "
+			 "inet_service\n",
+		      family == AF_INET6 ? "6" : "4", host_bound ? "h" : "",
+		      host_bound ? type : "", host_bound ? " . " : "", type);
+	/* A CNI network's map may be empty: nft takes no "elements = { }". */
+	if (s && s[0])
+		strbuf_printf(b, "\t\telements = { %s }\n", s);
+	strbuf_printf(b, "\t}\n");
+	free(s);
 }
 
 /*
@@ -238,22 +251,22 @@ static int put_body(struct strbuf *b, const struct topology *t, struct error *er
 	r = fw_vxlan_put(b, t, err);
 	if (r < 0)
 		return r;
-	if (t->n_forwards)
+	if (t->n_forwards || t->cni)
 		put_prerouting(b, t);
 	strbuf_printf(b, "\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; "
 			 "policy accept;\n");
-	if (t->n_forwards && any_localnet(t))
+	if ((t->n_forwards && any_localnet(t)) || t->cni)
 		strbuf_printf(b, "\t\toifname @bridges ip saddr 127.0.0.0/8 masquerade\n");
 	for (size_t i = 0; i < 2; i++) {
 		const char *v = families[i] == AF_INET6 ? "6" : "4";
 		const char *fam = nft_family(families[i]);
 
-		if (t->n_forwards && has_subnets(t, families[i], false))
+		if ((t->n_forwards && has_subnets(t, families[i], false)) || t->cni)
 			strbuf_printf(b,
 				      "\t\tct status dnat %s saddr @subnets%s %s daddr @subnets%s "
 				      "masquerade\n",
 				      fam, v, fam, v);
-		if (t->n_bridges && has_subnets(t, families[i], true))
+		if ((t->n_bridges && has_subnets(t, families[i], true)) || t->cni)
 			strbuf_printf(b, "\t\toifname != @bridges %s saddr @nat%s masquerade\n", fam,
 				      v);
 	}

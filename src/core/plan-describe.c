@@ -25,6 +25,7 @@ const char *action_type_name(enum action_type t)
 		[ACT_OVS_PORT_DEL] = "ovs-port-del", [ACT_OVS_BRIDGE_DEL] = "ovs-bridge-del",
 		[ACT_OVS_WAIT] = "ovs-wait",	   [ACT_LINK_CLAIM] = "link-claim",
 		[ACT_TXCSUM] = "tx-checksum",
+		[ACT_BRPORT_HAIRPIN] = "hairpin",  [ACT_FW_ELEMENTS] = "firewall-elements",
 	};
 
 	return (size_t)t < sizeof(names) / sizeof(names[0]) && names[t] ? names[t] : "?";
@@ -170,6 +171,13 @@ void action_describe(const struct action *a, char *buf, size_t len)
 		break;
 	case ACT_TXCSUM:
 		snprintf(buf, len, "~ link %s: tx checksum offload %s", x, a->value ? "on" : "off");
+		break;
+	case ACT_BRPORT_HAIRPIN:
+		snprintf(buf, len, "~ link %s: hairpin %s", x, a->value ? "on" : "off");
+		break;
+	case ACT_FW_ELEMENTS:
+		snprintf(buf, len, "%c nftables elements of '%s' in " OWNER_TABLE_FAMILY " %s (%d)",
+			 a->tolerant ? '-' : '+', a->peer_ns, a->alias, a->value);
 		break;
 	}
 }

@@ -54,6 +54,13 @@ enum action_type {
 	ACT_OVS_WAIT,	    /* until ovs-vswitchd has applied the transactions before */
 	ACT_LINK_CLAIM,	    /* ns:name, made by ovs-vswitchd: mark (alias, group), no IPv6 */
 	ACT_TXCSUM,	    /* ns:name TX checksum offload = value (OVS's userspace datapath) */
+	ACT_BRPORT_HAIRPIN, /* ns:name, a bridge port: hairpin mode on (value 1) or off */
+	/*
+	 * nft commands on elements of table alias's sets and maps (script;
+	 * value: how many; peer_ns: whose namespace, for the description);
+	 * with tolerant, deletes where a missing element counts as done.
+	 */
+	ACT_FW_ELEMENTS,
 };
 
 /*
@@ -109,6 +116,7 @@ struct action {
 	char *script;	   /* ACT_FW_APPLY, owned */
 	bool recreate;	   /* ACT_LINK_DEL made to recreate, for the description */
 	bool no_guard;	   /* ACT_OVS_*_ADD: the name is freed in the same transaction */
+	bool tolerant;	   /* ACT_FW_ELEMENTS: what is missing already counts as done */
 	/*
 	 * What undoes this action when a later one fails, where the inverse
 	 * needs what the kernel held before (an old MTU, a deleted link with its

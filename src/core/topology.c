@@ -121,6 +121,7 @@ void topology_free(struct topology *t)
 	for (size_t i = 0; i < t->n_namespaces; i++) {
 		free(t->namespaces[i].ifaces);
 		free(t->namespaces[i].routes);
+		free(t->namespaces[i].path);
 	}
 	free(t->namespaces);
 	for (size_t i = 0; t->bridges && i < t->n_bridges; i++)

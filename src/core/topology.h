@@ -196,6 +196,11 @@ struct topology_ns {
 	bool forwarding;
 	bool forwarding_set;
 	struct topology_pos forwarding_pos;
+	/*
+	 * Where the namespace is when it is not /run/netns/NAME (owned; NULL
+	 * otherwise): a CNI attachment's container, by the path its runtime gave.
+	 */
+	char *path;
 };
 
 enum topology_proto {
@@ -253,6 +258,13 @@ struct topology {
 	/* "ovsdb: unix:PATH": where OVS bridges are made; TOPOLOGY_OVSDB_DEFAULT unless given. */
 	char ovsdb[TOPOLOGY_OVSDB_MAX + 1];
 	struct topology_pos ovsdb_pos;
+	/*
+	 * A CNI network (core/cni.h), made from its attachments' records rather
+	 * than a file: its namespaces are the containers' (each with its path),
+	 * its forwards their port mappings, and its nft table keeps its maps and
+	 * sets even when empty, since attachments add and remove their elements.
+	 */
+	bool cni;
 };
 
 /* Whether t has a bridge of type ovs. */

@@ -89,7 +89,7 @@ int nsnet_check_new(struct nsnet_ctx *c, const struct nsnet_topology *t, unsigne
 	if (!k)
 		return lib_oom(err);
 	/* A file's topology is checked once it is up; a buffer's belongs to its caller. */
-	if (t && t->file && !state_exists(c->e.state_dir, t->t->name)) {
+	if (t && t->file && !t->t->cni && !state_exists(c->e.state_dir, t->t->name)) {
 		free(k);
 		error_set(&e, -ENOENT, "topology '%s' is not up; run 'nsnet up FILE' first",
 			  t->t->name);

@@ -127,6 +127,34 @@ int nsnet_ctx_set_fault(struct nsnet_ctx *c, const struct nsnet_fault *f,
 	return 0;
 }
 
+/* The value of NAME in envp, or NULL. */
+static const char *env_get(char *const *envp, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; envp && *envp; envp++)
+		if (!strncmp(*envp, name, n) && (*envp)[n] == '=')
+			return *envp + n + 1;
+	return NULL;
+}
+
+int nsnet_ctx_set_fault_env(struct nsnet_ctx *c, char *const *envp, struct nsnet_error *err)
+{
+	const char *at = env_get(envp, "NSNET_FAULT_AT");
+	const char *mode = env_get(envp, "NSNET_FAULT_MODE");
+	const char *no = env_get(envp, "NSNET_FAULT_ERRNO");
+	const char *count = env_get(envp, "NSNET_FAULT_COUNT");
+	struct nsnet_fault f = {0};
+
+	if (!at && !count)
+		return 0;
+	f.at = at && strtol(at, NULL, 10) > 0 ? (unsigned long)strtol(at, NULL, 10) : 0;
+	f.kill = mode && !strcmp(mode, "kill");
+	f.fail_errno = no && atoi(no) > 0 ? atoi(no) : 0;
+	f.count_file = count && count[0] ? count : NULL;
+	return nsnet_ctx_set_fault(c, &f, err);
+}
+
 void nsnet_ctx_set_callbacks(struct nsnet_ctx *c, nsnet_warn_fn warn, nsnet_planned_fn planned,
 			     nsnet_progress_fn progress, void *data)
 {

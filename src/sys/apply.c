@@ -469,6 +469,12 @@ static int run_action(struct applier *ap, const struct action *a, struct undo_lo
 			push_fw_undo(u, a->alias, saved);
 		free(saved);
 		return r;
+	case ACT_FW_ELEMENTS:
+		/* Elements one attachment owns: never the whole table (core/cni-plan.h). */
+		r = a->tolerant ? nft_apply_each(a->script, err) : nft_apply(a->script, err);
+		for (size_t i = a->n_restore; r >= 0 && i-- > 0;)
+			undo_push(u, &a->restore[i]);
+		return r;
 	default:
 		break;
 	}
@@ -531,6 +537,9 @@ static int run_action(struct applier *ap, const struct action *a, struct undo_lo
 		break;
 	case ACT_LINK_MAC:
 		r = nl_link_set_mac(s, a->name, a->mac, err);
+		break;
+	case ACT_BRPORT_HAIRPIN:
+		r = nl_brport_set_hairpin(s, a->name, a->value != 0, err);
 		break;
 	case ACT_LINK_UP:
 	case ACT_LINK_DOWN:

@@ -100,6 +100,17 @@ int engine_check_build(struct engine *e, const struct topology *t, unsigned flag
 		r = others_load(e, t->name, &others, err);
 	if (r >= 0)
 		r = check_list_build(t, (const struct topology *const *)others.v, others.n, l, err);
+	/* The namespaces of CNI attachments are entered by the path their runtime gave. */
+	for (size_t k = 0; r >= 0 && k <= others.n; k++) {
+		const struct topology *o = k < others.n ? others.v[k] : t;
+
+		for (size_t i = 0; r >= 0 && i < o->n_namespaces; i++)
+			if (o->namespaces[i].path &&
+			    check_list_path_add(l, o->namespaces[i].name, o->namespaces[i].path) < 0)
+				r = error_set(err, -ENOMEM, "out of memory");
+	}
+	if (r < 0)
+		check_list_clear(l);
 	others_clear(&others);
 	if (r >= 0)
 		r = add_forwarding(t, l, err);

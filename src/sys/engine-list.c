@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/owner.h"
+#include "engine-cni.h"
 #include "engine.h"
 #include "netns.h"
 #include "nft.h"
@@ -131,6 +132,9 @@ int engine_recorded(struct engine *e, const char *topo, struct topology **ret, c
 	if (r < 0)
 		return r;
 	r = state_read(e->state_dir, topo, path, sizeof(path), err);
+	/* A CNI network has no file: its topology is made from its attachments' records. */
+	if (r == -ENOENT && engine_cni_network(e, topo))
+		return engine_cni_topology(e, topo, ret, file, len, err);
 	if (r < 0)
 		return r;
 	if (file)

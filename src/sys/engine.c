@@ -7,6 +7,7 @@
 
 #include "core/fw.h"
 #include "core/owner.h"
+#include "engine-cni.h"
 #include "engine.h"
 #include "netns.h"
 #include "nft.h"
@@ -268,6 +269,10 @@ int engine_up(struct engine *e, const struct topology *t, const char *file, bool
 		fault_use(old);
 		return r;
 	}
+	if (r >= 0 && engine_cni_network(e, t->name))
+		r = error_input(err, -EEXIST, "topology '%s': a CNI network of that name has "
+				"containers attached (nsnet-cni(8)): give the topology another name",
+				t->name);
 	if (r >= 0)
 		r = lock_take(e->state_dir, t->name, &lock, err);
 	if (r < 0) {
@@ -313,6 +318,13 @@ int engine_down(struct engine *e, const char *topo, bool dry_run, struct engine_
 		return r;
 	}
 	had_state = state_exists(e->state_dir, topo);
+	/* Its containers' runtime removes them (CNI DEL, or GC): down would strand their records. */
+	if (engine_cni_network(e, topo) && !had_state) {
+		fault_use(old);
+		return error_input(err, -EBUSY, "'%s' is a CNI network with containers attached: "
+				   "their runtime removes them (CNI DEL), or a CNI GC without them "
+				   "(nsnet-cni(8))", topo);
+	}
 	r = nsctx_new(&c, err);
 	if (r >= 0 && had_state)
 		r = down_ovs_target(e, c, topo, err);
@@ -353,6 +365,9 @@ int engine_status(struct engine *e, const char *topo, const struct topology *t,
 	r = name_topology_check(topo, err);
 	if (r < 0)
 		return r;
+	/* A CNI network's drift is what each attachment is missing (engine-cni.h). */
+	if (t && t->cni)
+		return engine_cni_network_status(e, topo, res, err);
 	res->recorded = state_exists(e->state_dir, topo);
 	r = nsctx_new(&c, err);
 	if (r >= 0)

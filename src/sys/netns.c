@@ -111,6 +111,27 @@ static int entry_open(int dirfd, const char *name, int flags, const char *verb, 
 	return 0;
 }
 
+int netns_open_path(const char *path, int *ret_fd, struct error *err)
+{
+	_cleanup_close_ int fd = -1;
+	char proc[64];
+	int real;
+
+	/* O_PATH first, as for /run/netns: a FIFO or a device there is never opened for real. */
+	fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return error_errno(err, -errno, "network namespace %s", path);
+	if (!fd_is_nsfs(fd))
+		return error_set(err, -EINVAL, "network namespace %s: not a namespace (no nsfs "
+				 "file)", path);
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	real = open(proc, O_RDONLY | O_CLOEXEC);
+	if (real < 0)
+		return error_errno(err, -errno, "network namespace %s: open", path);
+	*ret_fd = real;
+	return 0;
+}
+
 int netns_dir_open(int *ret_fd, struct error *err)
 {
 	int r = run_dir_open(ret_fd, err);

@@ -26,6 +26,11 @@ int netns_open(const char *name, int *ret_fd, struct error *err);
 /* The same within an open /run/netns (netns_dir_open): for many namespaces in a row. */
 int netns_dir_open(int *ret_fd, struct error *err);
 int netns_open_at(int dirfd, const char *name, int *ret_fd, struct error *err);
+/*
+ * A namespace by any path (a CNI runtime's CNI_NETNS: /run/netns/..., or
+ * /proc/PID/ns/net), links followed, refusing anything that is not an nsfs file.
+ */
+int netns_open_path(const char *path, int *ret_fd, struct error *err);
 
 /*
  * Creates namespace NAME; -EEXIST if it exists. lo is brought up unless told

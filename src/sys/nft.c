@@ -121,6 +121,8 @@ static int run(struct nft_ctx *c, const char *cmd, const char *what, struct erro
 		return error_set(err, -ENOENT, "nftables: %s: %s", what, line);
 	if (strstr(line, "Operation not permitted"))
 		return error_set(err, -EPERM, "nftables: %s: %s", what, line);
+	if (strstr(line, "File exists"))
+		return error_set(err, -EEXIST, "nftables: %s: %s", what, line);
 	return error_set(err, -EINVAL, "nftables: %s: %s", what, line[0] ? line : "failed");
 }
 
@@ -433,5 +435,64 @@ int nft_forward_elements(const char *family, const char *name,
 		}
 		json_decref(root);
 	}
+	return 0;
+}
+
+int nft_apply_each(const char *script, struct error *err)
+{
+	_cleanup_nft_ struct nft_ctx *c = NULL;
+	_cleanup_free_ char *copy = strdup(script);
+	char *save = NULL, *line;
+	int r, first = 0;
+
+	if (!copy)
+		return error_set(err, -ENOMEM, "out of memory");
+	r = ctx_new(0, &c, err);
+	if (r < 0)
+		return r;
+	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct error e = {0};
+
+		r = fault_before("nftables transaction", &e);
+		if (r >= 0) {
+			r = run(c, line, "apply", &e);
+			fault_after();
+		}
+		if (r < 0 && r != -ENOENT && !first) {
+			first = r;
+			if (err)
+				*err = e;
+		}
+	}
+	return first;
+}
+
+int nft_element_get(const char *family, const char *table, const char *set, const char *key,
+		    char *buf, size_t len, struct error *err)
+{
+	_cleanup_nft_ struct nft_ctx *c = NULL;
+	_cleanup_free_ char *cmd = NULL;
+	char qf[QUOTE_NFT_IDENT_MAX + 1], qt[QUOTE_NFT_IDENT_MAX + 1], qs[QUOTE_NFT_IDENT_MAX + 1];
+	const char *out;
+	int r;
+
+	r = quote_nft(family, QUOTE_NFT_IDENT, qf, sizeof(qf), "nft family", err);
+	if (r >= 0)
+		r = quote_nft(table, QUOTE_NFT_IDENT, qt, sizeof(qt), "nft table", err);
+	if (r >= 0)
+		r = quote_nft(set, QUOTE_NFT_IDENT, qs, sizeof(qs), "nft set", err);
+	if (r < 0)
+		return r;
+	if (asprintf(&cmd, "get element %s %s %s { %s }", qf, qt, qs, key) < 0) {
+		cmd = NULL;
+		return error_set(err, -ENOMEM, "out of memory");
+	}
+	r = ctx_new(0, &c, err);
+	if (r >= 0)
+		r = run(c, cmd, "get element", err);
+	if (r < 0)
+		return r;
+	out = nft_ctx_get_output_buffer(c);
+	snprintf(buf, len, "%s", out ? out : "");
 	return 0;
 }

@@ -14,6 +14,19 @@
 
 /* Runs script (nft syntax) as one transaction; nft's own message lands in err. */
 int nft_apply(const char *script, struct error *err);
+/*
+ * Runs each line of script as its own transaction, in one context; a line
+ * failing with ENOENT (an element already gone) is skipped, the first other
+ * failure is returned after every line ran.
+ */
+int nft_apply_each(const char *script, struct error *err);
+/*
+ * `get element FAMILY TABLE SET { KEY }`: the listing nft prints for it (the
+ * element with its value, in nft syntax) into buf; -ENOENT when it is not
+ * there. key is nft text the caller built from addresses and numbers.
+ */
+int nft_element_get(const char *family, const char *table, const char *set, const char *key,
+		    char *buf, size_t len, struct error *err);
 
 /*
  * The comment of table `family name`, written into buf; -ENOENT when the table

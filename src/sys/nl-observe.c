@@ -370,3 +370,36 @@ int nl_netns_id(struct nl_sock *s, int netns_fd, int *ret_nsid, struct error *er
 	*ret_nsid = nsid < 0 ? -1 : nsid;
 	return 0;
 }
+
+int nl_observe_link(struct nl_sock *s, const char *name, struct netstate *st, struct error *err)
+{
+	struct ifinfomsg *ifi;
+	struct nl_msg m;
+	char what[64];
+	int r;
+
+	r = name_ifname_check(name, err);
+	if (r < 0)
+		return r;
+	ifi = nl_msg_init(&m, RTM_GETLINK, 0, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	nl_msg_put_str(&m, IFLA_IFNAME, name);
+	nl_msg_put_u32(&m, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	snprintf(what, sizeof(what), "link '%s'", name);
+	r = nl_request_reply(s, &m, link_cb, st, err, what);
+	if (r == -ENODEV)
+		error_clear(err);
+	return r;
+}
+
+int nl_observe_addrs_of(struct nl_sock *s, int ifindex, struct netstate *st, struct error *err)
+{
+	struct ifaddrmsg *ifa;
+	struct nl_msg m;
+
+	/* With NETLINK_GET_STRICT_CHK the kernel sends the link's addresses only. */
+	ifa = nl_msg_init(&m, RTM_GETADDR, 0, sizeof(*ifa));
+	ifa->ifa_family = AF_UNSPEC;
+	ifa->ifa_index = (unsigned)ifindex;
+	return nl_dump(s, &m, addr_cb, st, err, "addresses");
+}

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -111,10 +112,26 @@ static int entry_open(struct nsctx *c, struct nsctx_entry *e, int home_fd, struc
 	return nl_sock_open_ns(e->fd, home_fd, e->name, &e->s, err);
 }
 
+/* Puts e at position i (where find says it goes); closes it when out of memory. */
+static int entry_insert(struct nsctx *c, size_t i, struct nsctx_entry *e, struct error *err)
+{
+	struct nsctx_entry *nv = realloc(c->v, (c->n + 1) * sizeof(*nv));
+
+	if (!nv) {
+		entry_close(e);
+		return error_set(err, -ENOMEM, "out of memory");
+	}
+	c->v = nv;
+	memmove(&nv[i + 1], &nv[i], (c->n - i) * sizeof(*nv));
+	nv[i] = *e;
+	c->n++;
+	return 0;
+}
+
 int nsctx_get(struct nsctx *c, const char *ns, struct nl_sock **ret, int *ret_fd,
 	      struct error *err)
 {
-	struct nsctx_entry e = {.fd = -1}, *nv;
+	struct nsctx_entry e = {.fd = -1};
 	int home_fd = -1, r;
 	bool found;
 	size_t i;
@@ -141,15 +158,9 @@ int nsctx_get(struct nsctx *c, const char *ns, struct nl_sock **ret, int *ret_fd
 		entry_close(&e);
 		return r;
 	}
-	nv = realloc(c->v, (c->n + 1) * sizeof(*nv));
-	if (!nv) {
-		entry_close(&e);
-		return error_set(err, -ENOMEM, "out of memory");
-	}
-	c->v = nv;
-	memmove(&nv[i + 1], &nv[i], (c->n - i) * sizeof(*nv));
-	nv[i] = e;
-	c->n++;
+	r = entry_insert(c, i, &e, err);
+	if (r < 0)
+		return r;
 	*ret = e.s;
 	if (ret_fd)
 		*ret_fd = e.fd;
@@ -214,4 +225,25 @@ void nsctx_ovs_set(struct nsctx *c, struct ovs_session *s)
 	if (c->ovs != s)
 		ovs_session_free(c->ovs);
 	c->ovs = s;
+}
+
+int nsctx_adopt(struct nsctx *c, const char *key, int fd, struct error *err)
+{
+	struct nsctx_entry e = {.fd = fd};
+	struct nl_sock *host;
+	int home_fd, r;
+	bool found;
+	size_t i;
+
+	r = nsctx_get(c, "", &host, &home_fd, err);
+	if (r >= 0)
+		r = nl_sock_open_ns(fd, home_fd, key, &e.s, err);
+	if (r < 0) {
+		entry_close(&e);
+		return r;
+	}
+	snprintf(e.name, sizeof(e.name), "%s", key);
+	nsctx_forget(c, key);
+	i = find(c, key, &found);
+	return entry_insert(c, i, &e, err);
 }

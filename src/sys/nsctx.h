@@ -28,6 +28,12 @@ int nsctx_get(struct nsctx *c, const char *ns, struct nl_sock **ret, int *ret_fd
 /* Creates namespace ns (netns_add_open, with mark) and keeps its socket and fd: no open after. */
 int nsctx_ns_add(struct nsctx *c, const char *ns, const char *lo_alias, uint64_t mark,
 		 struct error *err);
+/*
+ * Makes fd (a namespace's nsfs fd, owned from now on, closed on failure too)
+ * the entry key, with a socket opened in it: a namespace that is not under
+ * /run/netns (a CNI container's), named key in plans and messages.
+ */
+int nsctx_adopt(struct nsctx *c, const char *key, int fd, struct error *err);
 /* Closes what is held for ns (after it was deleted). */
 void nsctx_forget(struct nsctx *c, const char *ns);
 

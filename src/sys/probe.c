@@ -294,13 +294,16 @@ static int source_seq(struct source *s, size_t probe, uint16_t *ret)
  * A socket made in namespace ns ("" = right here): it keeps that namespace,
  * so everything else (options, bind, connect) happens from where we are.
  */
-static int socket_in(const char *ns, int family, int type, int protocol, struct error *err)
+static int socket_in(const struct check_list *l, const char *ns, int family, int type,
+		     int protocol, struct error *err)
 {
+	const char *path = check_list_path(l, ns);
 	_cleanup_close_ int nsfd = -1;
 	int r;
 
 	if (ns[0]) {
-		r = netns_open(ns, &nsfd, err);
+		/* A CNI container's namespace is where its runtime put it, not under /run/netns. */
+		r = path ? netns_open_path(path, &nsfd, err) : netns_open(ns, &nsfd, err);
 		if (r < 0)
 			return r;
 	}
@@ -318,13 +321,13 @@ static int open_source(struct prober *pr, size_t i)
 	if (p->proto != CHECK_ICMP) {
 		int type = p->proto == CHECK_UDP ? SOCK_DGRAM : SOCK_STREAM;
 
-		pr->ps[i].fd = socket_in(p->from, six ? AF_INET6 : AF_INET, type | SOCK_NONBLOCK, 0,
-					 NULL);
+		pr->ps[i].fd = socket_in(pr->l, p->from, six ? AF_INET6 : AF_INET,
+					 type | SOCK_NONBLOCK, 0, NULL);
 		return pr->ps[i].fd < 0 ? pr->ps[i].fd : 0;
 	}
 	if (*raw >= 0)
 		return 0;
-	*raw = socket_in(p->from, six ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_NONBLOCK,
+	*raw = socket_in(pr->l, p->from, six ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_NONBLOCK,
 			 six ? IPPROTO_ICMPV6 : IPPROTO_ICMP, NULL);
 	if (*raw < 0)
 		return *raw;
@@ -359,8 +362,8 @@ static int open_listener(struct prober *pr, size_t i)
 	struct sockaddr_storage ss;
 	socklen_t sl = probe_sockaddr(&p->listen_addr, p->listen_port, &ss);
 	int type = p->proto == CHECK_UDP ? SOCK_DGRAM : SOCK_STREAM;
-	_cleanup_close_ int fd = socket_in(p->listen_ns, p->listen_addr.family, type | SOCK_NONBLOCK,
-					   0, NULL);
+	_cleanup_close_ int fd = socket_in(pr->l, p->listen_ns, p->listen_addr.family,
+					   type | SOCK_NONBLOCK, 0, NULL);
 
 	if (fd < 0)
 		return fd;
@@ -625,14 +628,14 @@ int probe_tcp_seen(const char *from_ns, const struct inet_addr *to, uint16_t to_
 	struct pollfd pfd;
 
 	seen[0] = '\0';
-	lfd = socket_in(listen_ns, listen_addr->family, SOCK_STREAM, 0, err);
+	lfd = socket_in(NULL, listen_ns, listen_addr->family, SOCK_STREAM, 0, err);
 	if (lfd < 0)
 		return lfd;
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
 	sl = probe_sockaddr(listen_addr, listen_port, &ss);
 	if (bind(lfd, (struct sockaddr *)&ss, sl) < 0 || listen(lfd, 4) < 0)
 		return error_errno(err, -errno, "listen in '%s'", listen_ns);
-	cfd = socket_in(from_ns, to->family, SOCK_STREAM | SOCK_NONBLOCK, 0, err);
+	cfd = socket_in(NULL, from_ns, to->family, SOCK_STREAM | SOCK_NONBLOCK, 0, err);
 	if (cfd < 0)
 		return cfd;
 	sl = probe_sockaddr(to, to_port, &ss);

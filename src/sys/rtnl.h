@@ -112,5 +112,17 @@ enum {
 
 /* Reads what is asked for (NL_OBSERVE_*) into st, appending to what it holds. */
 int nl_observe(struct nl_sock *s, struct netstate *st, unsigned what, struct error *err);
+/* One link, by name, appended to st; -ENODEV (err left clear) when there is none. */
+int nl_observe_link(struct nl_sock *s, const char *name, struct netstate *st, struct error *err);
+/* The addresses of one link, appended to st. */
+int nl_observe_addrs_of(struct nl_sock *s, int ifindex, struct netstate *st, struct error *err);
+
+/*
+ * Bridge ports (nl-brport.c): hairpin mode of port name (a CNI container
+ * reaching itself through a port mapping), and how many ports a bridge has.
+ */
+int nl_brport_set_hairpin(struct nl_sock *s, const char *name, bool on, struct error *err);
+int nl_bridge_port_count(struct nl_sock *s, int bridge_ifindex, size_t *ret_n,
+			 struct error *err);
 
 #endif

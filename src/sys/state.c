@@ -544,3 +544,22 @@ int journal_read(const char *dir, const char *topo,
 	}
 	return 0;
 }
+
+int state_file_open(int dirfd, const char *dir, const char *name, int flags, size_t max,
+		    int *ret_fd, struct error *err)
+{
+	return safe_openat(dirfd, dir, name, flags, max, ret_fd, err);
+}
+
+int state_file_read(int fd, size_t max, char **ret, size_t *ret_len)
+{
+	return read_all(fd, max, ret, ret_len);
+}
+
+bool state_file_remove(int dirfd, const char *name)
+{
+	struct stat st;
+
+	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+	       unlinkat(dirfd, name, 0) == 0;
+}

@@ -115,4 +115,17 @@ int journal_read(const char *dir, const char *topo,
 		 void (*fn)(enum pending_kind kind, const char *name, uint64_t mark, void *data),
 		 void *data, struct error *err);
 
+/*
+ * The same care for the other files nsnet keeps (CNI attachment records,
+ * leases): name in the open directory dirfd (dir names it in messages),
+ * never a link followed, never blocking, a regular file of nsnet's user of
+ * at most max bytes; -ENOENT when it is not there.
+ */
+int state_file_open(int dirfd, const char *dir, const char *name, int flags, size_t max,
+		    int *ret_fd, struct error *err);
+/* All of fd (at most max bytes) into a new NUL-terminated buffer; -errno. */
+int state_file_read(int fd, size_t max, char **ret, size_t *ret_len);
+/* Unlinks name in dirfd if it is a regular file (nothing else there is nsnet's). */
+bool state_file_remove(int dirfd, const char *name);
+
 #endif

@@ -1,24 +1,30 @@
 #!/usr/bin/env bats
 # nsnet never runs ip, iptables or nft: it talks netlink itself. The only
-# program it ever executes is the user's command in `nsnet exec`.
+# programs it ever executes are the user's command in `nsnet exec` and, in
+# nsnet-cni, the IPAM plugin a CNI configuration delegates to (cni.bats
+# straces both that and a run without delegation).
 #
-# Two oracles: the source (no system/popen/exec* outside cmd-exec.c) and the
-# kernel (strace of execve/fork across real runs).
+# Two oracles: the source (no system/popen/exec* outside cmd-exec.c and
+# cni-delegate.c) and the kernel (strace of execve/fork across real runs).
 
 load lib
 
 SRC=$BATS_TEST_DIRNAME/../../src
 
-@test "no system(), popen() or exec*() in src/ except nsnet exec's execvp" {
+@test "no system(), popen() or exec*() in src/ except nsnet exec's execvp and the CNI delegation" {
 	run grep -rnE '\b(system|popen|execl|execlp|execle|execv|execve|execvp|execvpe|fexecve|posix_spawnp?|fork|vfork)[[:space:]]*\(' "$SRC"
 	# grep exits 1 when nothing matched; anything matched must be the one execvp.
 	local line
 	while IFS= read -r line; do
 		[[ -z $line ]] && continue
 		[[ $line == */src/cli/cmd-exec.c:*execvp\(argv\ +\ i* || $line == */src/cli/cmd-exec.c:*execvp\(argv\[i\],* ]] ||
+			[[ $line == */src/cni/cni-delegate.c:*'(pid = fork())'* ||
+				$line == */src/cni/cni-delegate.c:*'execve(path, argv, env);'* ]] ||
 			fail "unexpected process creation in src/: $line"
 	done <<<"$output"
 	[[ $output == *cmd-exec.c* ]] || fail "the execvp of nsnet exec was not found: is this grep still right?"
+	[[ $(grep -c cni-delegate.c <<<"$output") == 2 ]] ||
+		fail "the fork and execve of the CNI delegation were not found: is this grep still right?"
 }
 
 # LeakSanitizer cannot run under ptrace; leaks are checked by every other test.
