@@ -5,17 +5,31 @@ load lib
 
 ROOT=$BATS_TEST_DIRNAME/../..
 
-@test "install: nsnet, both man pages and the completion land where they belong" {
-	local d=$BATS_TEST_TMPDIR/dest build
+@test "install: nsnet, nsnet-cni, the man pages and the completion land where they belong" {
+	local d=$BATS_TEST_TMPDIR/dest build man cmd missing=()
 	build=$(dirname "$NSNET")
 	run meson install -C "$build" --destdir "$d" --no-rebuild
 	assert_status 0
 	[[ -x $d/usr/local/sbin/nsnet ]] || fail "no sbin/nsnet: $(find "$d" -type f)"
+	[[ -x $d/usr/local/sbin/nsnet-cni ]] || fail "no sbin/nsnet-cni"
+	# A plugin's file name is its type: "nsnet" in the CNI plugin directory, a link to nsnet-cni.
+	[[ -L $d/usr/local/lib/cni/nsnet && $(readlink "$d/usr/local/lib/cni/nsnet") == /usr/local/sbin/nsnet-cni ]] ||
+		fail "no lib/cni/nsnet -> /usr/local/sbin/nsnet-cni: $(ls -l "$d/usr/local/lib/cni" 2>&1)"
 	[[ -f $d/usr/local/share/man/man8/nsnet.8 ]] || fail "no nsnet.8"
+	[[ -f $d/usr/local/share/man/man8/nsnet-cni.8 ]] || fail "no nsnet-cni.8"
 	[[ -f $d/usr/local/share/man/man5/nsnet-topology.5 ]] || fail "no nsnet-topology.5"
+	[[ -f $d/usr/local/share/man/man3/nsnet.3 ]] || fail "no nsnet.3"
 	[[ -f $d/usr/local/share/bash-completion/completions/nsnet ]] || fail "no completion"
 	run man -l "$d/usr/local/share/man/man8/nsnet.8"
 	assert_status 0
+	# The installed nsnet-cni(8) renders, with an entry for every CNI command under COMMANDS.
+	man=$(MANWIDTH=200 man -l "$d/usr/local/share/man/man8/nsnet-cni.8" 2>/dev/null | col -bx)
+	[[ $man == *NSNET-CNI\(8\)* ]] || fail "man -l nsnet-cni.8 rendered: ${man:0:200}"
+	man=$(sed -n '/^COMMANDS$/,/^[A-Z]/p' <<<"$man")
+	for cmd in ADD DEL CHECK VERSION STATUS GC; do
+		grep -qE "^ {7}$cmd( |$)" <<<"$man" || missing+=("$cmd")
+	done
+	((${#missing[@]} == 0)) || fail "no entry under COMMANDS of nsnet-cni(8) for: ${missing[*]}"
 }
 
 # Every command and every option --help shows must appear in nsnet(8).
