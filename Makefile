@@ -20,8 +20,11 @@
 #                   (BENCH_FORWARDS, "" to skip), TCP throughput across a VXLAN tunnel to a
 #                   second host beside one host (BENCH_VXLAN seconds, 0 to skip), and nsnet's
 #                   up on an Open vSwitch bridge beside a Linux bridge (BENCH_OVS namespaces,
-#                   100; "" to skip); in one sandbox. Table on stdout, JSON and SVG in
-#                   $(BUILD)/bench/. NSNET=path benchmarks another nsnet binary.
+#                   100; "" to skip), and CNI ADD/DEL one attachment at a time, nsnet-cni
+#                   beside the reference chain and netavark (BENCH_CNI_N, "10 100 1000"; ""
+#                   to skip; BENCH_CNI_REPS runs, 1); in one sandbox. Table on stdout, JSON
+#                   and SVG in $(BUILD)/bench/. NSNET=path benchmarks another nsnet binary
+#                   (NSNET_CNI another nsnet-cni).
 #   make install    nsnet to /usr/local/sbin, man pages to /usr/local/share/man
 #   make clean
 
@@ -44,6 +47,11 @@ BENCH_CONNS ?= 2000
 BENCH_VXLAN ?= 3
 BENCH_METHODS ?= nsnet floor batch script cni
 BENCH_OVS ?= 100
+# the CNI part: attachments made one at a time by nsnet-cni, the reference chain, netavark
+NSNET_CNI ?= $(BUILD)/nsnet-cni
+BENCH_CNI_N ?= 10 100 1000
+BENCH_CNI_REPS ?= 1
+BENCH_CNI_METHODS ?= nsnet reference netavark
 BENCH_CFLAGS = -std=gnu17 -O2 -Wall -Wextra -Werror
 
 .PHONY: all deps test-deps test-configure build asan fuzz-build test test-long fuzz bench install clean demo
@@ -140,7 +148,8 @@ bench:
 		--out $(BUILD)/bench --n "$(BENCH_N)" --reps $(BENCH_REPS) \
 		--slow-reps $(BENCH_SLOW_REPS) --forwards "$(BENCH_FORWARDS)" \
 		--conns $(BENCH_CONNS) --methods "$(BENCH_METHODS)" --vxlan-seconds $(BENCH_VXLAN) \
-		--ovs "$(BENCH_OVS)"
+		--ovs "$(BENCH_OVS)" --cni-plugin $(abspath $(NSNET_CNI)) --cni-n "$(BENCH_CNI_N)" \
+		--cni-reps $(BENCH_CNI_REPS) --cni-methods "$(BENCH_CNI_METHODS)"
 
 install: build
 	$(MESON) install -C $(BUILD)
