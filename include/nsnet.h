@@ -354,10 +354,15 @@ int nsnet_ns_del(struct nsnet_ctx *c, const char *name, unsigned flags, struct n
 struct nsnet_ns_entry {
 	char name[65];
 	int nsid;   /* the host's id for it; -1: none */
-	bool valid; /* false: an entry of /run/netns that is no namespace (left alone) */
+	bool valid; /* false: an entry of /run/netns that is no namespace (left alone); true
+		     * also for iproute2's namespaces named outside nsnet's alphabet */
 };
 int nsnet_ns_list(struct nsnet_ctx *c, struct nsnet_ns_entry **ret, size_t *ret_n,
 		  struct nsnet_error *err);
+/* The namespace entries of nsnet_ns_list as JSON (nsnet(8), `ns list --json`): the valid
+ * ones, each {"name", "nsid"}; a name that is not UTF-8 shows its odd bytes as "\xNN". */
+int nsnet_ns_list_json(const struct nsnet_ns_entry *v, size_t n, char **ret,
+		       struct nsnet_error *err);
 
 /*
  * Moves the calling process into namespace name as `ip netns exec` prepares

@@ -73,7 +73,7 @@ void cli_help(const struct command *cmd, FILE *out);
 void cli_warn(const char *msg);
 void cli_warn_cb(const char *msg, void *data);
 
-/* A context for this run, from the environment (NSNET_STATE_DIR, NSNET_FAULT_*). */
+/* A context for this run, from the environment (NSNET_FAULT_*: fault injection, tests). */
 int cli_ctx(struct nsnet_ctx **ret, struct nsnet_error *err);
 static inline void cli_ctx_freep(struct nsnet_ctx **c)
 {

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* nsnet ns add|del|list */
 #include <errno.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -53,8 +52,8 @@ static int ns_list(const struct command *cmd, int argc, char **argv)
 {
 	_cleanup_ctx_ struct nsnet_ctx *c = NULL;
 	_cleanup_free_ struct nsnet_ns_entry *v = NULL;
+	_cleanup_free_ char *out = NULL;
 	struct nsnet_error err = {0};
-	json_t *arr;
 	bool json;
 	struct cli_args a;
 	size_t n = 0;
@@ -67,28 +66,22 @@ static int ns_list(const struct command *cmd, int argc, char **argv)
 		return cli_usage(cmd, "ns list takes no operand");
 	if (cli_ctx(&c, &err) < 0 || nsnet_ns_list(c, &v, &n, &err) < 0)
 		return cli_fail(&err);
-	arr = json_array();
+	if (json && nsnet_ns_list_json(v, n, &out, &err) < 0)
+		return cli_fail(&err);
 	for (size_t k = 0; k < n; k++) {
-		if (!v[k].valid) {
+		if (!v[k].valid)
 			fprintf(stderr, "nsnet: warning: /run/netns/%s is not a namespace mount "
 					"(stale or foreign); ignored\n",
 				v[k].name);
+		else if (json)
 			continue;
-		}
-		if (json)
-			json_array_append_new(arr, json_pack("{s:s, s:o}", "name", v[k].name, "nsid",
-							     v[k].nsid >= 0 ? json_integer(v[k].nsid)
-									    : json_null()));
 		else if (v[k].nsid >= 0)
 			printf("%s (id: %d)\n", v[k].name, v[k].nsid);
 		else
 			printf("%s\n", v[k].name);
 	}
-	if (json) {
-		json_dumpf(arr, stdout, JSON_INDENT(2));
-		putchar('\n');
-	}
-	json_decref(arr);
+	if (json)
+		printf("%s\n", out);
 	return EXIT_OK;
 }
 

@@ -35,7 +35,8 @@ static void one_print(const struct nsnet_status *s)
 	}
 	printf("  nftables: %s\n", table ? table : "none");
 	if (drift) {
-		printf("  'nsnet up' would change:\n");
+		/* Not always 'nsnet up': a CNI network converges by its plugin's calls. */
+		printf("  drift, what converging would do:\n");
 		for (size_t i = 0; i < drift; i++)
 			cli_print_action(nsnet_status_drift(s, i), "    ");
 	}

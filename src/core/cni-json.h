@@ -10,6 +10,7 @@
 #define NSNET_CNI_JSON_H
 
 #include "cni.h"
+#include "json-text.h"
 
 /* A key path: "ipam.routes[3].dst". */
 #define CNI_KEY_MAX 128

@@ -32,13 +32,14 @@ char *cni_version_json(const struct cni_request *rq)
 char *cni_error_json(const struct cni_request *rq, const struct cni_error *ce)
 {
 	enum cni_version v = rq && rq->version_given ? rq->version : CNI_V110;
-	json_t *o = json_pack("{s:s, s:i, s:s}", "cniVersion", cni_version_name(v), "code",
+	/* The message may quote any byte of a hostile input: json_text, or no object at all. */
+	json_t *o = json_pack("{s:s, s:i, s:o}", "cniVersion", cni_version_name(v), "code",
 			      ce->code ? ce->code : CNI_ERR_KERNEL, "msg",
-			      ce->msg[0] ? ce->msg : "failed");
+			      json_text(ce->msg[0] ? ce->msg : "failed"));
 	char *s;
 
 	if (o && ce->details[0])
-		json_object_set_new(o, "details", json_string(ce->details));
+		json_object_set_new(o, "details", json_text(ce->details));
 	s = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	return s;

@@ -214,15 +214,15 @@ size_t nsnet_check_waves(const struct nsnet_check *k)
 
 static json_t *probe_json(const struct nsnet_probe *p)
 {
-	json_t *j = json_pack("{s:s, s:o, s:s, s:s, s:o, s:s, s:s, s:s, s:b, s:f}", "kind",
-			      p->kind, "from", p->from ? json_string(p->from) : json_null(),
-			      "target", p->target, "address", p->address, "port",
+	json_t *j = json_pack("{s:s, s:o, s:o, s:s, s:o, s:s, s:s, s:s, s:b, s:f}", "kind",
+			      p->kind, "from", json_text(p->from),
+			      "target", json_text(p->target), "address", p->address, "port",
 			      p->port ? json_integer(p->port) : json_null(), "protocol",
 			      p->protocol, "expect", p->expect_blocked ? "blocked" : "reach",
 			      "result", p->result, "ok", p->ok, "ms", p->ms);
 
 	if (j && p->note[0])
-		json_object_set_new(j, "note", json_string(p->note));
+		json_object_set_new(j, "note", json_text(p->note));
 	if (j && p->listen_ns)
 		json_object_set_new(j, "listen",
 				    json_pack("{s:s, s:s, s:i, s:b}", "namespace", p->listen_ns,

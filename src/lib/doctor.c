@@ -84,7 +84,7 @@ const struct nsnet_examined *nsnet_doctor_examined(const struct nsnet_doctor *d,
 
 static json_t *str_or_null(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	return json_text(s);
 }
 
 int nsnet_doctor_json(const struct nsnet_doctor *d, char **ret, struct nsnet_error *err)
@@ -98,7 +98,7 @@ int nsnet_doctor_json(const struct nsnet_doctor *d, char **ret, struct nsnet_err
 				      str_or_null(x->file), "up", x->up);
 
 		if (o && x->note)
-			json_object_set_new(o, "note", json_string(x->note));
+			json_object_set_new(o, "note", json_text(x->note));
 		json_array_append_new(checked, o);
 	}
 	for (size_t i = 0; i < d->d.report.n; i++) {
@@ -106,10 +106,11 @@ int nsnet_doctor_json(const struct nsnet_doctor *d, char **ret, struct nsnet_err
 
 		problems += d->d.report.v[i].level == DOCTOR_PROBLEM;
 		json_array_append_new(findings,
-				      json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:s}", "id", f->id,
+				      json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "id", f->id,
 						"level", f->level, "topology",
-						str_or_null(f->topology), "subject", f->subject,
-						"what", f->what, "why", f->why, "fix", f->fix));
+						str_or_null(f->topology), "subject",
+						json_text(f->subject), "what", json_text(f->what),
+						"why", json_text(f->why), "fix", json_text(f->fix)));
 	}
 	return lib_json_text(json_pack("{s:o, s:o, s:I, s:I}", "checked", checked, "findings",
 				       findings, "problems", (json_int_t)problems, "warnings",

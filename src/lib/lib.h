@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "core/error.h"
+#include "core/json-text.h"
 #include "core/plan.h"
 #include "core/topology.h"
 #include "nsnet.h"

@@ -112,7 +112,8 @@ int nsnet_ns_list(struct nsnet_ctx *c, struct nsnet_ns_entry **ret, size_t *ret_
 		_cleanup_close_ int fd = -1;
 
 		snprintf(out[k].name, sizeof(out[k].name), "%s", v[k].name);
-		out[k].valid = v[k].valid;
+		/* Listed when it is a namespace, even under a name nsnet would not make. */
+		out[k].valid = v[k].is_ns;
 		out[k].nsid = -1;
 		/* The id is a nicety: a namespace gone meanwhile only loses it. */
 		if (v[k].valid && host && netns_open(v[k].name, &fd, NULL) >= 0 &&
@@ -122,6 +123,22 @@ int nsnet_ns_list(struct nsnet_ctx *c, struct nsnet_ns_entry **ret, size_t *ret_
 	*ret = out;
 	*ret_n = n;
 	return 0;
+}
+
+int nsnet_ns_list_json(const struct nsnet_ns_entry *v, size_t n, char **ret,
+		       struct nsnet_error *err)
+{
+	json_t *arr = json_array();
+
+	for (size_t k = 0; arr && k < n; k++)
+		if (v[k].valid &&
+		    json_array_append_new(arr, json_pack("{s:o, s:o}", "name", json_text(v[k].name),
+							 "nsid", v[k].nsid >= 0 ?
+							 json_integer(v[k].nsid) : json_null())) < 0) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	return lib_json_text(arr, ret, err);
 }
 
 int nsnet_ns_enter(struct nsnet_ctx *c, const char *name, void (*warn)(const char *msg),
@@ -152,9 +169,10 @@ static bool neigh_shown(const struct ns_neigh *n)
 	return !(n->state & NUD_NOARP) && n->state != NUD_NONE;
 }
 
+/* Names here come from the kernel and /run/netns: any bytes (json-text.h). */
 static json_t *json_str_or_null(const char *s)
 {
-	return s && *s ? json_string(s) : json_null();
+	return s && *s ? json_text(s) : json_null();
 }
 
 static json_t *link_json(const struct netstate *st, const struct ns_link *l)
@@ -172,8 +190,8 @@ static json_t *link_json(const struct netstate *st, const struct ns_link *l)
 		if (l->link_nsid >= 0)
 			json_object_set_new(peer, "netnsid", json_integer(l->link_nsid));
 	}
-	o = json_pack("{s:i, s:s, s:o, s:s, s:b, s:o, s:i, s:o, s:o, s:o}", "ifindex", l->ifindex,
-		      "name", l->name, "kind", json_str_or_null(l->kind), "state",
+	o = json_pack("{s:i, s:o, s:o, s:s, s:b, s:o, s:i, s:o, s:o, s:o}", "ifindex", l->ifindex,
+		      "name", json_text(l->name), "kind", json_str_or_null(l->kind), "state",
 		      netstate_operstate_name(l->operstate), "up", (l->flags & IFF_UP) != 0, "mac",
 		      json_str_or_null(l->mac_len ? mac : NULL), "mtu", (int)l->mtu, "master",
 		      json_str_or_null(l->master ? dev_name(st, l->master) : NULL), "alias",

@@ -264,6 +264,6 @@ int nsnet_status_json(const struct nsnet_status *s, char **ret, struct nsnet_err
 	if (o)
 		json_object_set_new(o, "drift", s->known ? lib_plan_json(s->res.plan) : json_null());
 	if (o && s->note[0])
-		json_object_set_new(o, "note", json_string(s->note));
+		json_object_set_new(o, "note", json_text(s->note));
 	return lib_json_text(o, ret, err);
 }

@@ -65,8 +65,9 @@ json_t *lib_plan_json(const struct plan *p)
 		json_t *o;
 
 		action_describe(&p->v[i], line, sizeof(line));
-		o = json_pack("{s:s, s:s}", "action", action_type_name(p->v[i].type), "description",
-			      line);
+		/* line may end inside a UTF-8 sequence where it was cut: json_text. */
+		o = json_pack("{s:s, s:o}", "action", action_type_name(p->v[i].type), "description",
+			      json_text(line));
 		if (o && p->v[i].type == ACT_FW_APPLY && p->fw_detail)
 			json_object_set_new(o, "details", lines_json(p->fw_detail));
 		json_array_append_new(arr, o);

@@ -522,8 +522,11 @@ int cnirun_del_one(struct cnirun *x, struct cni_attachment *a, bool recorded, bo
 		r = apply_plan(x->c, p, &ao, &rep, NULL, &err);
 	if (r < 0)
 		fail = cni_fail_error(ce, CNI_ERR_KERNEL, &err);
-	/* Addresses go back even when the kernel part failed: DEL must not be blocked. */
-	if ((!delegated || ipam_del) &&
+	/*
+	 * Addresses go back even when the kernel part failed: DEL must not be blocked. No
+	 * IPAM named (a config ADD refused, cleaned up by the runtime): nothing to give back.
+	 */
+	if (a->ipam[0] && (!delegated || ipam_del) &&
 	    cnirun_addresses_release(x, a, delegated, fail ? NULL : ce) < 0 && !fail)
 		fail = -1;
 	/* A DEL that could not finish keeps its record, so that the next one finishes it. */

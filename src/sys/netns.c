@@ -526,9 +526,12 @@ static int list(bool probe, struct netns_entry **ret, size_t *ret_n, struct erro
 		}
 		memcpy(v[n].name, de->d_name, len + 1);
 		v[n].valid = name_netns_check(de->d_name, NULL) == 0;
-		if (probe && v[n].valid) {
+		v[n].is_ns = false;
+		if (probe) {
+			/* Any name is looked at (O_PATH opens nothing): iproute2 takes more. */
 			fd = openat(dirfd(d), de->d_name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-			v[n].valid = fd >= 0 && fd_is_nsfs(fd);
+			v[n].is_ns = fd >= 0 && fd_is_nsfs(fd);
+			v[n].valid = v[n].valid && v[n].is_ns;
 		}
 		n++;
 	}

@@ -71,7 +71,8 @@ int netns_remove_stale(const char *name, uint64_t mark, struct error *err);
 
 struct netns_entry {
 	char name[NETNS_NAME_MAX + 1];
-	bool valid; /* false: a file in /run/netns that is not a namespace mount */
+	bool valid; /* false: not a namespace mount, or a name nsnet does not take */
+	bool is_ns; /* a namespace mount, whatever its name (netns_list only) */
 };
 
 /* The entries of /run/netns, sorted by name; *ret is NULL when there are none. */

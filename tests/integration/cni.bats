@@ -118,6 +118,12 @@ netns() {
 	cni_err 4 FROB c1 /run/netns/c1 eth0 "$(conf)"
 	cni_err 4 ADD c1 /run/netns/nope eth0 "$(conf)"
 	cni_err 6 ADD c1 /run/netns/c1 eth0 '{"cniVersion": '
+	# The decoder's message quotes the bad bytes (here an escape of U+0594, cut at its
+	# first byte): still the spec's object, the byte shown as text. Found by fuzz-cni.
+	cni_err 6 ADD c1 /run/netns/c1 eth0 $'{"cniVersion": "1.0.0", "name": "a\\\xd6\x94"}'
+	[[ $(jq -r .msg <<<"$output") == *'\xd6'* ]] || fail "the odd byte is not shown: $output"
+	cni_err 4 ADD c1 $'/run/netns/c\xfe1' eth0 "$(conf)"
+	cni_err 4 ADD c1 $'/run/netns/c\x1b1' eth0 "$(conf)"
 	cni_err 1 ADD c1 /run/netns/c1 eth0 "$(conf '.cniVersion = "0.2.0"')"
 	cni_err 1 CHECK c1 /run/netns/c1 eth0 "$(conf '.cniVersion = "0.3.1"')"
 	cni_err 1 GC "" "" "" "$(conf)"
@@ -167,6 +173,9 @@ netns() {
 	ip netns del c2
 	cni_ok DEL c2 /run/netns/c2 eth0 "$(conf)"
 	cni_ok DEL never /run/netns/never eth0 "$(conf)"
+	# A config ADD refused (no ipam), then the runtime's cleanup DEL: nothing to undo.
+	cni_err 7 ADD c3 /run/netns/c1 eth0 "$(conf 'del(.ipam)')"
+	cni_ok DEL c3 /run/netns/c1 eth0 "$(conf 'del(.ipam)')"
 	cni_ok DEL never "" eth1 "$(conf)"
 }
 

@@ -263,6 +263,15 @@ lo_flags() { ip -n "$1" -j link show dev lo | jq -c '.[0].flags'; }
 	assert_output_matches '(^|'$'\n'')a \(id: 7\)($|'$'\n'')'
 }
 
+@test "ns list --json: iproute2's namespace whose name is not UTF-8 is listed, its odd byte as \\xNN" {
+	ip netns add $'z\xfe'
+	run --separate-stderr nsnet ns list --json
+	ip netns del $'z\xfe'
+	assert_status 0
+	jq -e '[.[] | select(.name == "z\\xfe")] | length == 1' <<<"$output" >/dev/null ||
+		fail "z\\xfe missing: $output"
+}
+
 @test "ns list: nothing to list gives no line and []" {
 	[[ -z $(ns_mounted) ]] || fail "precondition: namespaces exist: $(ns_mounted)"
 	run --separate-stderr nsnet ns list

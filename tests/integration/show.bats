@@ -264,6 +264,15 @@ and (.neighbours | type == "array" and all(.[];
 	addrs_match -
 }
 
+@test "show --json: another tool's link whose name is not UTF-8 is listed, its odd byte as \\xNN" {
+	ip link add $'d\xfe' type veth peer name host0
+	out=$(show_json)
+	jq -e '[.links[] | select(.name == "d\\xfe" and .peer.name == "host0")] | length == 1' \
+		<<<"$out" >/dev/null || fail "d\\xfe missing: $out"
+	jq -e '[.links[] | select(.name == "host0" and .peer.name == "d\\xfe")] | length == 1' \
+		<<<"$out" >/dev/null || fail "its peer host0 missing: $out"
+}
+
 @test "show (text): mentions link names, peers and addresses" {
 	pair_ab
 	run --separate-stderr nsnet show a

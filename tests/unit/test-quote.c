@@ -3,7 +3,8 @@
  * Quoting for nft and for the shell (core/quote.h), with hostile input: what
  * nft cannot take is refused, never passed on; and every word a shell is
  * given comes back from a real shell (tests/unit/shell-oracle.h) exactly as
- * it went in, one word, nothing run.
+ * it went in, one word, nothing run. And text of any bytes becomes a JSON
+ * string (core/json-text.h), its odd bytes visible.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -16,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "core/json-text.h"
 #include "core/quote.h"
 #include "shell-oracle.h"
 
@@ -288,6 +290,42 @@ static void test_shell_every_byte(void **state)
 	shell_oracle_expect(script, want);
 }
 
+static void text_is(const char *in, const char *want)
+{
+	json_t *j = json_text(in);
+
+	assert_non_null(j);
+	assert_string_equal(json_string_value(j), want);
+	json_decref(j);
+}
+
+static void test_json_text(void **state)
+{
+	char all[256];
+	json_t *j;
+
+	assert_true(utf8_valid(""));
+	assert_true(utf8_valid("eth0 \xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xa7"));
+	text_is("eth0 \xc3\xa9\xe2\x82\xac", "eth0 \xc3\xa9\xe2\x82\xac");
+	text_is("d\xfe", "d\\xfe");
+	text_is("\xc0\xaf", "\\xc0\\xaf");	      /* overlong '/' */
+	text_is("\xed\xa0\x80", "\\xed\\xa0\\x80"); /* a surrogate */
+	text_is("\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80"); /* above U+10FFFF */
+	text_is("ok\xe2\x82", "ok\\xe2\\x82");	      /* cut inside a sequence */
+	text_is("\xe2\x82\xac\x80x", "\xe2\x82\xac\\x80x");
+	j = json_text(NULL);
+	assert_true(json_is_null(j));
+	/* Every byte: always a string, never NULL (jansson's json_string is, for half of them). */
+	for (int c = 1; c < 256; c++)
+		all[c - 1] = (char)c;
+	all[255] = '\0';
+	assert_false(utf8_valid(all));
+	j = json_text(all);
+	assert_non_null(j);
+	assert_true(utf8_valid(json_string_value(j)));
+	json_decref(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_nft_every_byte),	 cmocka_unit_test(test_shell),
 		cmocka_unit_test(test_shell_argv),	 cmocka_unit_test(test_shell_oracle),
 		cmocka_unit_test(test_shell_every_byte), cmocka_unit_test(test_oracle_fails),
+		cmocka_unit_test(test_json_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
