@@ -364,6 +364,11 @@ static int parse_conf(const json_t *o, struct cni_request *rq, struct cni_error 
 	if (cnij_uint(o, "", "mtu", TOPOLOGY_MTU_MIN, TOPOLOGY_MTU_MAX, &c->mtu, CNI_ERR_CONFIG,
 		      ce) == -1)
 		return -1;
+	c->lock_timeout_ms = CNI_LOCK_TIMEOUT_S;
+	if (cnij_uint(o, "", "lockTimeout", 1, CNI_LOCK_TIMEOUT_MAX_S, &c->lock_timeout_ms,
+		      CNI_ERR_CONFIG, ce) == -1)
+		return -1;
+	c->lock_timeout_ms *= 1000;
 	if (json_object_get(o, "vlan") && !json_is_null(json_object_get(o, "vlan")))
 		return cni_fail(ce, CNI_ERR_UNSUPPORTED, "vlan: nsnet does not tag bridge ports "
 				"(the key and its value are not supported)");

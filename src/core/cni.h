@@ -134,9 +134,14 @@ struct cni_conf {
 	bool ip_masq;
 	bool hairpin;
 	unsigned mtu; /* 0: the kernel's default */
+	unsigned lock_timeout_ms; /* "lockTimeout" (s): how long a call waits for the network */
 	struct cni_ipam ipam;
 	bool has_ipam;
 };
+
+/* How long a call waits for its network's lock by default, then answers code 11. */
+#define CNI_LOCK_TIMEOUT_S 60
+#define CNI_LOCK_TIMEOUT_MAX_S 3600
 
 /* One entry of GC's list of attachments still in use. */
 struct cni_valid {

@@ -45,10 +45,14 @@ int cnirun_start(struct cnirun *x, struct engine *e, const struct engine_cni_cal
 	if (r >= 0)
 		r = nsctx_get(x->c, "", &x->host, NULL, &err);
 	if (r >= 0 && lock) {
-		r = lock_take(e->state_dir, x->net, &x->lock, &err);
+		r = lock_take_within(e->state_dir, x->net, x->rq->conf.lock_timeout_ms, &x->lock,
+				     &err);
 		if (r < 0)
 			error_prefix(&err, "network '%s'", x->net);
 	}
+	/* Held too long, or replaced under us again and again: transient, say so (code 11). */
+	if (r == -ETIMEDOUT || r == -EAGAIN)
+		return cni_fail_error(ce, CNI_ERR_AGAIN, &err);
 	if (r < 0)
 		return cni_fail_error(ce, CNI_ERR_STATE, &err);
 	return 0;

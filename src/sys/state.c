@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fault.h"
@@ -110,7 +111,39 @@ int state_dir_open(const char *dir, bool create, int *ret_fd, struct error *err)
  * locking we check that the path still names the file we locked, and retry
  * when it does not.
  */
+/* flock LOCK_EX on fd, for at most timeout_ms (0: no bound): polled, from 1 ms up to 20 ms. */
+static int flock_within(int fd, unsigned timeout_ms)
+{
+	struct timespec t0, now, nap = {0, 1000000};
+
+	if (!timeout_ms) {
+		while (flock(fd, LOCK_EX) < 0)
+			if (errno != EINTR)
+				return -errno;
+		return 0;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -errno;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000 >=
+		    (long)timeout_ms)
+			return -ETIMEDOUT;
+		nanosleep(&nap, NULL);
+		if (nap.tv_nsec < 20000000)
+			nap.tv_nsec *= 2;
+	}
+	return 0;
+}
+
 int lock_take(const char *dir, const char *topo, int *ret_fd, struct error *err)
+{
+	return lock_take_within(dir, topo, 0, ret_fd, err);
+}
+
+int lock_take_within(const char *dir, const char *topo, unsigned timeout_ms, int *ret_fd,
+		     struct error *err)
 {
 	_cleanup_close_ int dirfd = -1;
 	char name[NETNS_NAME_MAX + 8];
@@ -130,9 +163,12 @@ int lock_take(const char *dir, const char *topo, int *ret_fd, struct error *err)
 		r = safe_openat(dirfd, dir, name, O_RDWR | O_CREAT, LOCK_FILE_MAX, &fd, err);
 		if (r < 0)
 			return error_prefix(err, "topology '%s': lock", topo);
-		while (flock(fd, LOCK_EX) < 0)
-			if (errno != EINTR)
-				return error_errno(err, -errno, "topology '%s': lock", topo);
+		r = flock_within(fd, timeout_ms);
+		if (r == -ETIMEDOUT)
+			return error_set(err, r, "busy: another call has held its lock for "
+					 "%u ms (try again)", timeout_ms);
+		if (r < 0)
+			return error_errno(err, r, "topology '%s': lock", topo);
 		if (fstat(fd, &a) == 0 && fstatat(dirfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
 			*ret_fd = TAKE_FD(fd);

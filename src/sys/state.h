@@ -37,6 +37,13 @@ int state_dir_open(const char *dir, bool create, int *ret_fd, struct error *err)
 
 /* Blocks until the lock of topo is ours; *ret_fd holds it. */
 int lock_take(const char *dir, const char *topo, int *ret_fd, struct error *err);
+/*
+ * The same, waiting at most timeout_ms (0: forever); -ETIMEDOUT when another
+ * holder kept it that long. For callers that can tell theirs to retry (CNI's
+ * code 11) rather than hang behind a stopped process.
+ */
+int lock_take_within(const char *dir, const char *topo, unsigned timeout_ms, int *ret_fd,
+		     struct error *err);
 /* Releases the lock; with remove, first unlinks the lock file (it is ours while held). */
 void lock_release(const char *dir, const char *topo, int fd, bool remove);
 

@@ -343,6 +343,26 @@ netns() {
 	[[ -z $(ip -o link show nsbr0 2>/dev/null) ]] || fail "nsbr0 left after GC"
 }
 
+@test "a network held busy longer than lockTimeout: code 11 (try again), nothing changed; then ADD works" {
+	local c t0
+	c=$(conf '.lockTimeout = 1')
+	netns c1
+	mkdir -p /run/nsnet
+	flock /run/nsnet/nsnetnet.lock sleep 4 3>&- &
+	PIDS+=($!)
+	wait_until 5 bash -c "! flock -n /run/nsnet/nsnetnet.lock true"
+	t0=$SECONDS
+	cni_err 11 ADD c1 /run/netns/c1 eth0 "$c"
+	((SECONDS - t0 <= 3)) || fail "waited $((SECONDS - t0)) s for a 1 s lockTimeout"
+	[[ $(jq -r .msg <<<"$output") == *busy* ]] || fail "$output"
+	[[ -z $(ip -o link show nsbr0 2>/dev/null) ]] || fail "nsbr0 made by a call that gave up"
+	leases_none
+	wait "${PIDS[-1]}"
+	cni_ok ADD c1 /run/netns/c1 eth0 "$c"
+	cni_ok DEL c1 /run/netns/c1 eth0 "$c"
+	cni_err 7 ADD c1 /run/netns/c1 eth0 "$(conf '.lockTimeout = 0')"
+}
+
 @test "concurrency: 8 ADDs at once, then 8 DELs at once, on one network: all succeed, distinct addresses" {
 	local i pids=() c
 	c=$(conf)

@@ -50,7 +50,7 @@ cni_err() {
 # leases_none: no lease file of any network is left (the reference plugins leave theirs).
 leases_none() {
 	local left
-	left=$(find "$DATA_DIR" -type f 2>/dev/null)
+	left=$(find "$DATA_DIR" -type f 2>/dev/null || true) # no directory: no lease
 	[[ -z $left ]] || fail "lease files left: $left"
 }
 
