@@ -569,11 +569,19 @@ static int parse_body(const json_t *o, const struct cni_env *env, struct cni_req
 		      struct cni_error *ce)
 {
 	const json_t *v;
+	int r = parse_version(o, rq, ce);
 
-	if (parse_version(o, rq, ce) < 0)
-		return -1;
-	if (rq->cmd == CNI_CMD_VERSION)
+	/*
+	 * VERSION is how a runtime probes: one that speaks a version nsnet does not
+	 * (a newer libcni) gets the list and chooses, rather than an error it cannot
+	 * read. Only a cniVersion that is no version at all is refused.
+	 */
+	if (rq->cmd == CNI_CMD_VERSION && (r == 0 || rq->version_asked[0])) {
+		memset(ce, 0, sizeof(*ce));
 		return 0;
+	}
+	if (r < 0)
+		return -1;
 	if (version_allows(rq, ce) < 0 || parse_env(env, rq, ce) < 0 || parse_conf(o, rq, ce) < 0)
 		return -1;
 	if (rq->cmd == CNI_CMD_GC)

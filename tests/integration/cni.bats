@@ -68,6 +68,10 @@ netns() {
 	run --separate-stderr env CNI_COMMAND=VERSION "$NSNET_CNI" </dev/null
 	assert_status 0
 	assert_json '.cniVersion == "1.1.0"'
+	# A newer runtime probing gets the list, its own version echoed, to choose from.
+	run --separate-stderr env CNI_COMMAND=VERSION "$NSNET_CNI" <<<'{"cniVersion":"1.2.0"}'
+	assert_status 0
+	assert_json '.cniVersion == "1.2.0" and (.supportedVersions | index("1.1.0"))'
 }
 
 @test "ADD, CHECK, DEL of the example conflist: the container's interface, address, routes, the result" {

@@ -307,6 +307,14 @@ static void test_errors_and_version(void **state)
 			       "\"0.3.1\",\"0.4.0\",\"1.0.0\",\"1.1.0\"]}");
 	free(s);
 	cni_request_clear(&rq);
+	/* A newer runtime probing: the list, its version echoed; not an error. */
+	assert_int_equal(parse(&e, "{\"cniVersion\":\"1.2.0\"}", &rq, &ce), 0);
+	s = cni_version_json(&rq);
+	assert_non_null(strstr(s, "\"cniVersion\":\"1.2.0\",\"supportedVersions\":[\"0.3.0\""));
+	free(s);
+	cni_request_clear(&rq);
+	assert_int_equal(parse(&e, "{\"cniVersion\":\"one\"}", &rq, &ce), CNI_ERR_VERSION);
+	cni_request_clear(&rq);
 	assert_int_equal(parse(&add_env, "{\"cniVersion\":\"0.4.0\",\"name\":\"n\"}", &rq, &ce),
 			 CNI_ERR_CONFIG);
 	s = cni_error_json(&rq, &ce);
