@@ -89,9 +89,8 @@ static int string_value(const json_t *v, const char *path, char *buf, size_t len
 				n, len - 1);
 	if (strlen(s) != n)
 		return cni_fail(ce, code, "%s: '%s' holds a NUL byte", path, esc);
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return cni_fail(ce, code, "%s: '%s' holds a control character", path, esc);
+	if (text_has_control(s))
+		return cni_fail(ce, code, "%s: '%s' holds a control character", path, esc);
 	memcpy(buf, s, n + 1);
 	return 0;
 }

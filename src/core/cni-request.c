@@ -68,14 +68,6 @@ void cni_request_clear(struct cni_request *rq)
 	memset(rq, 0, sizeof(*rq));
 }
 
-static bool has_control(const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return true;
-	return false;
-}
-
 /* The spec's container ID: [A-Za-z0-9][A-Za-z0-9_.-]*; a network name is the same. */
 static bool id_valid(const char *s)
 {
@@ -195,7 +187,7 @@ static int parse_env(const struct cni_env *env, struct cni_request *rq, struct c
 			return cni_fail(ce, CNI_ERR_ENV, "CNI_NETNS '%s': must be an absolute path of "
 					"at most %d bytes", esc, CNI_NETNS_MAX);
 		/* It is recorded (JSON) and printed: text, not any bytes. */
-		if (!utf8_valid(env->netns) || has_control(env->netns))
+		if (!utf8_valid(env->netns) || text_has_control(env->netns))
 			return cni_fail(ce, CNI_ERR_ENV, "CNI_NETNS '%s': not UTF-8 text (a control "
 					"byte or an invalid sequence)", esc);
 		snprintf(rq->netns, sizeof(rq->netns), "%s", env->netns);

@@ -48,6 +48,14 @@ bool utf8_valid(const char *s)
 	return true;
 }
 
+bool text_has_control(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return true;
+	return false;
+}
+
 json_t *json_text(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;

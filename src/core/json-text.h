@@ -17,6 +17,8 @@
 /* Whether s (NUL-terminated) is well-formed UTF-8 (RFC 3629: no overlong forms,
  * no surrogates, nothing above U+10FFFF). */
 bool utf8_valid(const char *s);
+/* Whether s holds a control byte (below 0x20, or DEL): text that is refused, not escaped. */
+bool text_has_control(const char *s);
 
 /*
  * A JSON string of s; s itself when it is valid UTF-8, otherwise s with each

@@ -82,11 +82,6 @@ const struct nsnet_examined *nsnet_doctor_examined(const struct nsnet_doctor *d,
 	return i < d->d.n ? &d->examined[i] : NULL;
 }
 
-static json_t *str_or_null(const char *s)
-{
-	return json_text(s);
-}
-
 int nsnet_doctor_json(const struct nsnet_doctor *d, char **ret, struct nsnet_error *err)
 {
 	json_t *checked = json_array(), *findings = json_array();
@@ -95,7 +90,7 @@ int nsnet_doctor_json(const struct nsnet_doctor *d, char **ret, struct nsnet_err
 	for (size_t i = 0; i < d->d.n; i++) {
 		const struct nsnet_examined *x = &d->examined[i];
 		json_t *o = json_pack("{s:s, s:o, s:b}", "topology", x->name, "file",
-				      str_or_null(x->file), "up", x->up);
+				      json_text(x->file), "up", x->up);
 
 		if (o && x->note)
 			json_object_set_new(o, "note", json_text(x->note));
@@ -108,7 +103,7 @@ int nsnet_doctor_json(const struct nsnet_doctor *d, char **ret, struct nsnet_err
 		json_array_append_new(findings,
 				      json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "id", f->id,
 						"level", f->level, "topology",
-						str_or_null(f->topology), "subject",
+						json_text(f->topology), "subject",
 						json_text(f->subject), "what", json_text(f->what),
 						"why", json_text(f->why), "fix", json_text(f->fix)));
 	}

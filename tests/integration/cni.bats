@@ -128,6 +128,8 @@ netns() {
 	[[ $(jq -r .msg <<<"$output") == *'\xd6'* ]] || fail "the odd byte is not shown: $output"
 	cni_err 4 ADD c1 $'/run/netns/c\xfe1' eth0 "$(conf)"
 	cni_err 4 ADD c1 $'/run/netns/c\x1b1' eth0 "$(conf)"
+	cni_err 7 ADD c1 /run/netns/c1 eth0 "$(conf '.bridge = "br\u001b0"')"
+	[[ $(jq -r .msg <<<"$output") == *"control character"* ]] || fail "$output"
 	cni_err 1 ADD c1 /run/netns/c1 eth0 "$(conf '.cniVersion = "0.2.0"')"
 	cni_err 1 CHECK c1 /run/netns/c1 eth0 "$(conf '.cniVersion = "0.3.1"')"
 	cni_err 1 GC "" "" "" "$(conf)"

@@ -55,8 +55,8 @@ readonly_violations() {
 	run nsnet up "$TUTORIAL"
 	assert_status 0
 	for cmd in "status" "status tutorial" "status --json" "check tutorial" "doctor" \
-		"doctor tutorial" "show" "show red" "ns list" "graph $TUTORIAL" \
-		"up --dry-run $TUTORIAL" "down --dry-run tutorial"; do
+		"doctor tutorial" "show" "show red" "show --json" "ns list" "ns list --json" \
+		"graph $TUTORIAL" "up --dry-run $TUTORIAL" "down --dry-run tutorial"; do
 		# shellcheck disable=SC2086
 		ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" \
 			strace -f -qq -o "$log" -e trace=%file,%desc,sendto,sendmsg -s 256 -v \

@@ -313,6 +313,9 @@ static void test_json_text(void **state)
 	text_is("\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80"); /* above U+10FFFF */
 	text_is("ok\xe2\x82", "ok\\xe2\\x82");	      /* cut inside a sequence */
 	text_is("\xe2\x82\xac\x80x", "\xe2\x82\xac\\x80x");
+	assert_false(text_has_control("eth0 \xc3\xa9"));
+	assert_true(text_has_control("a\x1b[0m"));
+	assert_true(text_has_control("a\x7f"));
 	j = json_text(NULL);
 	assert_true(json_is_null(j));
 	/* Every byte: always a string, never NULL (jansson's json_string is, for half of them). */
